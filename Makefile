@@ -1,0 +1,40 @@
+# One entry point for people and CI: `make run`, `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PACKAGES := service-kit pets-service gateway weather-stub recommendations-stub records-worker petstore-cli
+PRESENT := $(patsubst %/pyproject.toml,%,$(wildcard $(addsuffix /pyproject.toml,$(PACKAGES))))
+
+.PHONY: install run test lint format typecheck pytest bench fuzz clean
+
+$(VENV)/.installed: requirements-dev.txt $(addsuffix /pyproject.toml,$(PRESENT))
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt $(addprefix -e ./,$(PRESENT))
+	touch $@
+
+install: $(VENV)/.installed ## create the virtualenv and install everything
+
+run: install ## the whole suite locally (embedded Redis and Kafka), until Ctrl-C
+	$(VENV)/bin/petstore run
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+typecheck: install
+	$(VENV)/bin/mypy $(addsuffix /src,$(PRESENT)) tests
+
+pytest: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest ## ruff, mypy and the whole test suite
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

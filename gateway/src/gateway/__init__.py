@@ -1,0 +1,1 @@
+"""The gateway: the one public entry to the Petstore API."""

@@ -1,0 +1,1 @@
+"""The petstore command-line tool."""

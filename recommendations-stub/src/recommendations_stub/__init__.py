@@ -1,0 +1,1 @@
+"""An upstream recommendations service stub with a run-time fault API."""

@@ -1,0 +1,1 @@
+"""The records worker: consumes medical records from Kafka and writes results to Redis."""

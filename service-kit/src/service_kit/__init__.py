@@ -1,0 +1,1 @@
+"""What every Petstore service needs the same way."""

@@ -1,0 +1,67 @@
+"""Prometheus metrics: one registry per app, request counts and latency, GET /metrics."""
+
+import time
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client.exposition import generate_latest
+
+REGISTRY = web.AppKey("metrics_registry", CollectorRegistry)
+_REQUESTS = web.AppKey("metrics_requests", Counter)
+_LATENCY = web.AppKey("metrics_latency", Histogram)
+
+LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
+
+
+def route_of(request: web.Request) -> str:
+    route = request.match_info.route
+    resource = route.resource
+    return resource.canonical if resource is not None else "unmatched"
+
+
+@web.middleware
+async def metrics_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    started = time.perf_counter()
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        return response
+    except web.HTTPException as exc:
+        status = exc.status
+        raise
+    finally:
+        app = request.app
+        route = route_of(request)
+        app[_REQUESTS].labels(request.method, route, str(status)).inc()
+        app[_LATENCY].labels(route).observe(time.perf_counter() - started)
+
+
+async def serve_metrics(request: web.Request) -> web.Response:
+    return web.Response(
+        body=generate_latest(request.app[REGISTRY]),
+        headers={"Content-Type": CONTENT_TYPE_LATEST},
+    )
+
+
+def setup_metrics(app: web.Application, service: str) -> CollectorRegistry:
+    """Add GET /metrics and request metrics; returns the registry for the app's own metrics."""
+    registry = CollectorRegistry(auto_describe=True)
+    app[REGISTRY] = registry
+    app[_REQUESTS] = Counter(
+        "http_requests",
+        "HTTP requests answered",
+        ["method", "route", "status"],
+        registry=registry,
+    )
+    app[_LATENCY] = Histogram(
+        "http_request_duration_seconds",
+        "Time to answer",
+        ["route"],
+        buckets=LATENCY_BUCKETS,
+        registry=registry,
+    )
+    app.middlewares.append(metrics_middleware)
+    app.router.add_get("/metrics", serve_metrics)
+    return registry

@@ -1,0 +1,87 @@
+"""One middleware that renders every error as application/problem+json, and tags responses."""
+
+import asyncio
+import logging
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from service_kit import problems, tracing
+from service_kit.jsonutil import PROBLEM_JSON, json_response
+
+log = logging.getLogger("service_kit.errors")
+
+PROBLEM_TYPE_BASE = web.AppKey("problem_type_base", str)
+
+_FALLBACK: dict[int, type[problems.Problem]] = {
+    400: problems.BadRequest,
+    401: problems.Unauthorized,
+    403: problems.Forbidden,
+    404: problems.NotFound,
+    409: problems.Conflict,
+    413: problems.PayloadTooLarge,
+    415: problems.UnsupportedMediaType,
+    429: problems.TooManyRequests,
+    502: problems.BadGateway,
+    503: problems.ServiceUnavailable,
+    504: problems.GatewayTimeout,
+}
+
+
+def render(
+    request: web.Request, problem: problems.Problem, status: int | None = None
+) -> web.Response:
+    body = problems.problem_body(
+        problem,
+        type_base=request.config_dict[PROBLEM_TYPE_BASE],
+        instance=request.path,
+        trace_id=tracing.trace_id_of(request),
+    )
+    if status is not None:
+        body["status"] = status
+    return json_response(
+        body, status=status or problem.status, headers=problem.headers, content_type=PROBLEM_JSON
+    )
+
+
+def from_http_exception(exc: web.HTTPException) -> problems.Problem:
+    if isinstance(exc, web.HTTPMethodNotAllowed):
+        return problems.MethodNotAllowed(sorted(exc.allowed_methods))
+    if isinstance(exc, web.HTTPRequestEntityTooLarge):
+        return problems.PayloadTooLarge(
+            f"The request body exceeds the limit of {exc.max_size} bytes."
+            if hasattr(exc, "max_size")
+            else None
+        )
+    cls = _FALLBACK.get(exc.status, problems.BadRequest)
+    return cls()
+
+
+@web.middleware
+async def problem_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    tracing.bind(request)
+    try:
+        return await handler(request)
+    except problems.Problem as problem:
+        return render(request, problem)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        mapped = from_http_exception(exc)
+        return render(request, mapped, None if mapped.status == exc.status else exc.status)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("unhandled error", extra={"path": request.path, "method": request.method})
+        return render(request, problems.Problem())
+
+
+async def _tag_response(request: web.Request, response: web.StreamResponse) -> None:
+    response.headers[tracing.REQUEST_ID_HEADER] = tracing.trace_id_of(request)
+
+
+def setup_problems(app: web.Application, type_base: str) -> None:
+    """Install problem rendering and X-Request-ID on every response of ``app``."""
+    app[PROBLEM_TYPE_BASE] = type_base if type_base.endswith("/") else type_base + "/"
+    app.middlewares.insert(0, problem_middleware)
+    app.on_response_prepare.append(_tag_response)

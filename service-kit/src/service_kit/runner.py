@@ -1,0 +1,48 @@
+"""Running an app: uvloop, JSON logs, and a graceful drain of in-flight requests on SIGTERM."""
+
+import asyncio
+import logging
+import sys
+
+from aiohttp import web
+
+from service_kit.logs import setup_logging
+from service_kit.settings import DEV_JWT_SECRET
+
+log = logging.getLogger("service_kit.runner")
+
+
+def install_uvloop() -> None:
+    if sys.platform != "win32":
+        import uvloop
+
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+
+
+def warn_dev_secret(secret: str) -> None:
+    if secret == DEV_JWT_SECRET:
+        log.warning("PETSTORE_JWT_SECRET is the documented dev default: do not use in production")
+
+
+def serve(
+    app: web.Application,
+    *,
+    service: str,
+    host: str,
+    port: int,
+    log_level: str = "INFO",
+    shutdown_timeout: float = 10.0,
+) -> None:
+    """Serve until SIGINT/SIGTERM; in-flight requests get ``shutdown_timeout`` to finish."""
+    setup_logging(service, log_level)
+    install_uvloop()
+    log.info("listening", extra={"host": host, "port": port})
+    web.run_app(
+        app,
+        host=host,
+        port=port,
+        access_log=None,
+        print=None,
+        shutdown_timeout=shutdown_timeout,
+        handle_signals=True,
+    )

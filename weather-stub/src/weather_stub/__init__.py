@@ -1,0 +1,1 @@
+"""An upstream weather service stub with a run-time fault API."""
