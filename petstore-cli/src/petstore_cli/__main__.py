@@ -4,10 +4,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from petstore_cli import tokens
+from petstore_cli import launcher, tokens
 
 # Each command module adds its subcommand(s) with register(subparsers).
-COMMANDS = [tokens]
+COMMANDS = [launcher, tokens]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -2,14 +2,28 @@
 
 import asyncio
 import logging
+import os
 import sys
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 from aiohttp import web
 
 from service_kit.logs import setup_logging
-from service_kit.settings import DEV_JWT_SECRET
+from service_kit.settings import DEV_JWT_SECRET, SettingsError
 
 log = logging.getLogger("service_kit.runner")
+
+S = TypeVar("S")
+
+
+def load_settings(from_env: Callable[[Mapping[str, str]], S], service: str) -> S:
+    """Settings from the environment; a bad value ends the process with a clear message."""
+    try:
+        return from_env(os.environ)
+    except SettingsError as exc:
+        print(f"{service}: configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def install_uvloop() -> None:

@@ -1,0 +1,93 @@
+"""The whole suite as real processes, started by the same launcher as `make run`."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from petstore_cli.embedded import port_open
+
+START_TIMEOUT = 90.0
+
+
+@dataclass
+class RunningSuite:
+    proc: subprocess.Popen[bytes]
+    state: dict[str, Any]
+    output: Path
+
+    @property
+    def gateway(self) -> str:
+        return str(self.state["gateway"])
+
+    def url(self, service: str) -> str:
+        return str(self.state["services"][service])
+
+    @property
+    def rw_token(self) -> str:
+        return str(self.state["tokens"]["readWrite"])
+
+    @property
+    def admin_token(self) -> str:
+        return str(self.state["tokens"]["admin"])
+
+    @property
+    def pids(self) -> dict[str, int]:
+        return {k: int(v) for k, v in self.state["pids"].items()}
+
+    def ports(self) -> list[int]:
+        return [int(url.rsplit(":", 1)[1]) for url in self.state["services"].values()]
+
+    def stop(self, timeout: float = 30.0) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        return int(self.proc.returncode)
+
+
+def start_suite(workdir: Path, extra_env: dict[str, str] | None = None) -> RunningSuite:
+    """`petstore run --free-ports`, waiting until every service reports ready."""
+    state_file = workdir / "state.json"
+    output = workdir / "launcher.out"
+    env = {
+        k: v for k, v in os.environ.items()
+        if k not in {"REDIS_URL", "KAFKA_BOOTSTRAP_SERVERS", "PETS_SERVICE_URL", "WEATHER_URL",
+                     "RECOMMENDATIONS_URL", "PROBLEM_BASE_URL"}
+    }
+    env.update(extra_env or {})
+    with output.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "petstore_cli", "run", "--free-ports",
+             "--state-file", str(state_file), "--log-dir", str(workdir / "logs")],
+            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+        )
+    deadline = time.monotonic() + START_TIMEOUT
+    while not state_file.exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(5)
+            raise RuntimeError("suite did not start:\n" + output.read_text()[-4000:])
+        time.sleep(0.1)
+    return RunningSuite(proc, json.loads(state_file.read_text()), output)
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def ports_free(ports: list[int]) -> bool:
+    return not any(port_open(p) for p in ports)

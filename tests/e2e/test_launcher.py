@@ -1,0 +1,69 @@
+"""`petstore run` as a user runs it: real child processes, readiness, clean stop."""
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import aiohttp
+
+from petstore_cli.embedded import free_port
+from tests.e2e.harness import pid_alive, ports_free, start_suite
+
+
+async def test_run_serves_then_stops_leaving_nothing_behind(workdir: Path) -> None:
+    suite = start_suite(workdir)
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
+            for service in suite.state["services"].values():
+                async with http.get(service + "/readyz") as resp:
+                    assert resp.status == 200
+            async with http.get(
+                suite.gateway + "/v1/pets",
+                headers={"Authorization": f"Bearer {suite.rw_token}"},
+            ) as resp:
+                assert resp.status == 200
+    finally:
+        code = suite.stop()
+    assert code == 0
+    out = suite.output.read_text()
+    assert "Petstore suite is ready." in out
+    assert "export TOKEN=" in out
+    assert "stopped." in out
+    for pid in suite.pids.values():
+        assert not pid_alive(pid)
+    assert ports_free(suite.ports())
+
+
+def test_taken_port_gives_a_clear_message(workdir: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "petstore_cli", "run", "--log-dir", str(workdir)],
+            env={"PATH": "/usr/bin:/bin", "GATEWAY_PORT": str(port),
+                 "PETS_SERVICE_PORT": str(free_port()), "WEATHER_STUB_PORT": str(free_port()),
+                 "RECOMMENDATIONS_STUB_PORT": str(free_port()),
+                 "RECORDS_WORKER_PORT": str(free_port()),
+                 "EMBEDDED_REDIS_PORT": str(free_port()),
+                 "EMBEDDED_KAFKA_PORT": str(free_port())},
+            capture_output=True, text=True, timeout=30, check=False,
+        )
+    assert result.returncode == 2
+    assert f"port {port} (gateway) is already in use" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_child_that_dies_is_reported(workdir: Path) -> None:
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "petstore_cli", "run", "--free-ports", "--log-dir", str(workdir)],
+        env={"PATH": "/usr/bin:/bin", "RATE_LIMIT": "not-a-number"},
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert result.returncode == 1
+    assert "gateway exited with code" in result.stdout
+    assert "RATE_LIMIT" in result.stdout  # the tail of its log says why
+    assert time.monotonic() - started < 30
