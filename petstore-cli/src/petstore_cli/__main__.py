@@ -4,10 +4,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from petstore_cli import launcher, tokens
+from petstore_cli import launcher, tokens, tour
 
 # Each command module adds its subcommand(s) with register(subparsers).
-COMMANDS = [launcher, tokens]
+COMMANDS = [launcher, tokens, tour]
 
 
 def build_parser() -> argparse.ArgumentParser:
