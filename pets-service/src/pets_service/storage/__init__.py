@@ -1,0 +1,71 @@
+"""The only code that talks to Redis: the connection, key layout and one store per resource."""
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, ParamSpec, TypeVar
+
+from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+
+from service_kit.problems import ServiceUnavailable
+
+log = logging.getLogger("pets_service.storage")
+
+# What a client is told to wait (Retry-After, seconds) while Redis cannot answer.
+UNAVAILABLE_RETRY_AFTER = 2
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def connect(url: str, *, timeout: float, max_connections: int) -> Redis:
+    """A client whose every call, connect and wait for a pooled connection ends within
+    ``timeout`` seconds. It does not retry by itself (callers decide, with tenacity) and
+    reconnects on its own once Redis is back."""
+    pool = BlockingConnectionPool.from_url(
+        url,
+        max_connections=max_connections,
+        timeout=timeout,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        retry=Retry(NoBackoff(), 0),
+    )
+    return Redis(connection_pool=pool)
+
+
+async def disconnect(client: Redis) -> None:
+    await client.aclose(close_connection_pool=True)
+
+
+def unavailable() -> ServiceUnavailable:
+    return ServiceUnavailable(
+        "The pet store's database is unreachable or too slow; retry shortly.",
+        retry_after=UNAVAILABLE_RETRY_AFTER,
+    )
+
+
+def translate_errors(fn: Callable[P, Awaitable[R]]) -> Callable[P, Coroutine[Any, Any, R]]:
+    """Turn any Redis failure of ``fn`` into a 503 problem with Retry-After."""
+
+    @functools.wraps(fn)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await fn(*args, **kwargs)
+        except RedisError as exc:
+            log.warning("redis call failed: %s", type(exc).__name__)
+            raise unavailable() from None
+
+    return wrapper
+
+
+def as_bytes(value: bytes | str) -> bytes:
+    """Replies are bytes (the client never decodes); this narrows redis-py's union type."""
+    return value if isinstance(value, bytes) else value.encode()
+
+
+async def ping(client: Redis) -> None:
+    """Readiness: raises when Redis does not answer within the client's timeout."""
+    await client.ping()
