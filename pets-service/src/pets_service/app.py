@@ -1,0 +1,50 @@
+"""The application factory: middlewares, routes, health, metrics, and the Redis lifecycle."""
+
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from pets_service import storage
+from pets_service.access import VERIFIER, auth_middleware
+from pets_service.routes import setup_routes
+from pets_service.settings import Settings
+from pets_service.state import PETS, PREFERENCES, REDIS, SETTINGS
+from pets_service.storage.keys import Keys
+from pets_service.storage.pets import PetStore
+from pets_service.storage.preferences import PreferenceStore
+from service_kit.auth import TokenVerifier
+from service_kit.health import setup_health
+from service_kit.metrics import setup_metrics
+from service_kit.middleware import setup_problems
+
+SERVICE = "pets-service"
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(client_max_size=settings.max_body_bytes)
+    app[SETTINGS] = settings
+    app[VERIFIER] = TokenVerifier(settings.jwt_secret)
+    setup_problems(app, settings.problem_base_url)
+    setup_metrics(app, SERVICE)
+    app.middlewares.append(auth_middleware)
+    app.cleanup_ctx.append(redis_ctx)
+    setup_health(app, {"redis": lambda: storage.ping(app[REDIS])})
+    setup_routes(app)
+    return app
+
+
+async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    # No I/O here: the client connects on first use, so the service starts (not ready)
+    # while Redis is down, and recovers when it comes back.
+    client = storage.connect(
+        settings.redis_url,
+        timeout=settings.redis_timeout,
+        max_connections=settings.redis_max_connections,
+    )
+    keys = Keys(settings.redis_key_prefix)
+    app[REDIS] = client
+    app[PETS] = PetStore(client, keys)
+    app[PREFERENCES] = PreferenceStore(client, keys)
+    yield
+    await storage.disconnect(client)
