@@ -1,0 +1,1 @@
+"""Tests of the pets service, in-process against the session's real Redis."""
