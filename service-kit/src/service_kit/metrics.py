@@ -7,6 +7,8 @@ from aiohttp.typedefs import Handler
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
 from prometheus_client.exposition import generate_latest
 
+from service_kit.problems import Problem
+
 REGISTRY = web.AppKey("metrics_registry", CollectorRegistry)
 _REQUESTS = web.AppKey("metrics_requests", Counter)
 _LATENCY = web.AppKey("metrics_latency", Histogram)
@@ -28,7 +30,8 @@ async def metrics_middleware(request: web.Request, handler: Handler) -> web.Stre
         response = await handler(request)
         status = response.status
         return response
-    except web.HTTPException as exc:
+    except (web.HTTPException, Problem) as exc:
+        # A problem raised below is rendered by the outer problem middleware with its status.
         status = exc.status
         raise
     finally:
