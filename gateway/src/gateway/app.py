@@ -1,0 +1,133 @@
+"""create_app(settings): the gateway application; every connection opens in a *_ctx."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+import aiohttp
+from aiohttp import web
+
+from gateway import routes
+from gateway.clientip import ClientAddress
+from gateway.context import (
+    CLIENT_ADDRESS,
+    LIMITER,
+    MAINTENANCE,
+    METRICS,
+    PETS,
+    RECOMMENDATIONS,
+    SETTINGS,
+    STORAGE,
+    VERIFIER,
+    WEATHER,
+)
+from gateway.guard import add_rate_limit_headers, guard_middleware
+from gateway.maintenance import MaintenanceFlag
+from gateway.metrics import GatewayMetrics
+from gateway.ratelimit import RateLimiter
+from gateway.settings import Settings
+from gateway.storage import Storage, StorageUnavailable, connect
+from gateway.upstream import Upstream
+from service_kit.auth import TokenVerifier
+from service_kit.health import setup_health
+from service_kit.metrics import setup_metrics
+from service_kit.middleware import setup_problems
+
+log = logging.getLogger("gateway")
+
+CONNECTION_LIMIT = 512  # pooled keep-alive connections to all upstreams together
+KEEPALIVE_SECONDS = 30.0  # below aiohttp's server default (75 s), so the client closes first
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application()
+    setup_problems(app, settings.problem_base_url)
+    registry = setup_metrics(app, "gateway")
+    app.middlewares.append(guard_middleware)
+    app.on_response_prepare.append(add_rate_limit_headers)
+    app[SETTINGS] = settings
+    app[METRICS] = GatewayMetrics.create(registry)
+    app[VERIFIER] = TokenVerifier(settings.jwt_secret)
+    app[CLIENT_ADDRESS] = ClientAddress(settings.trusted_networks)
+
+    async def redis_ready() -> None:
+        await app[STORAGE].ping()
+
+    async def pets_ready() -> None:
+        status = await app[PETS].probe("/readyz", deadline=1.0)
+        if status != 200:
+            raise RuntimeError(f"pets service not ready ({status})")
+
+    setup_health(app, {"redis": redis_ready, "pets-service": pets_ready})
+    routes.setup_routes(app)
+    app.cleanup_ctx.extend([redis_ctx, http_ctx, maintenance_ctx])
+    return app
+
+
+async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    timeout = settings.redis_timeout_ms / 1000
+    client = connect(settings.redis_url, timeout)
+    storage = Storage(client, settings.redis_key_prefix, timeout)
+    app[STORAGE] = storage
+    app[LIMITER] = RateLimiter(
+        storage,
+        limit=settings.rate_limit,
+        window_seconds=settings.rate_limit_window_seconds,
+        fail_mode=settings.rate_limit_fail_mode,
+        metrics=app[METRICS],
+    )
+    yield
+    await app[LIMITER].close()
+    await client.aclose()
+
+
+async def http_ctx(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    session = aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(
+            limit=CONNECTION_LIMIT, keepalive_timeout=KEEPALIVE_SECONDS, ttl_dns_cache=60
+        ),
+        timeout=aiohttp.ClientTimeout(total=None),
+        cookie_jar=aiohttp.DummyCookieJar(),
+        skip_auto_headers=("User-Agent",),
+        auto_decompress=True,
+    )
+    failures = app[METRICS].upstream_failures
+    app[PETS] = Upstream(
+        "pets",
+        settings.pets_service_url,
+        session,
+        timeout=settings.pets_timeout_ms / 1000,
+        failures=failures,
+    )
+    app[WEATHER] = Upstream(
+        "weather",
+        settings.weather_url,
+        session,
+        timeout=settings.weather_timeout_ms / 1000,
+        failures=failures,
+    )
+    app[RECOMMENDATIONS] = Upstream(
+        "recommendations",
+        settings.recommendations_url,
+        session,
+        timeout=settings.recommendations_timeout_ms / 1000,
+        failures=failures,
+    )
+    yield
+    await session.close()
+
+
+async def maintenance_ctx(app: web.Application) -> AsyncIterator[None]:
+    flag = MaintenanceFlag(app[STORAGE], interval=app[SETTINGS].maintenance_refresh_seconds)
+    app[MAINTENANCE] = flag
+    app[METRICS].maintenance.set_function(lambda: float(flag.current.enabled))
+    with contextlib.suppress(StorageUnavailable):
+        await flag.read()
+    task = asyncio.create_task(flag.run(), name="maintenance-refresh")
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

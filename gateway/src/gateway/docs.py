@@ -1,0 +1,61 @@
+"""Documentation handlers: problem type pages, the OpenAPI document and the /docs viewer."""
+
+import importlib.resources
+from functools import cache
+
+import orjson
+from aiohttp import web
+
+from gateway import openapi, problem_pages
+from service_kit.jsonutil import JSON, json_response
+from service_kit.middleware import PROBLEM_TYPE_BASE
+from service_kit.problems import REGISTRY, NotFound
+
+HTML = "text/html"
+
+
+def _wants_json(request: web.Request) -> bool:
+    accept = request.headers.get("Accept", "")
+    return "json" in accept and "text/html" not in accept
+
+
+async def list_problems(request: web.Request) -> web.Response:
+    base = request.app[PROBLEM_TYPE_BASE]
+    problems = problem_pages.all_problems()
+    if _wants_json(request):
+        return json_response([problem_pages.problem_json(p, base) for p in problems])
+    return web.Response(text=problem_pages.render_index(problems), content_type=HTML)
+
+
+async def retrieve_problem(request: web.Request) -> web.Response:
+    slug = request.match_info["slug"]
+    problem = REGISTRY.get(slug)
+    if problem is None:
+        raise NotFound(f"There is no problem type '{slug[:100]}'.")
+    base = request.app[PROBLEM_TYPE_BASE]
+    if _wants_json(request):
+        return json_response(problem_pages.problem_json(problem, base))
+    example = orjson.dumps(
+        problem_pages.example_body(problem, base), option=orjson.OPT_INDENT_2
+    ).decode()
+    return web.Response(
+        text=problem_pages.render_problem(problem, base, example), content_type=HTML
+    )
+
+
+@cache
+def _openapi_bytes(type_base: str) -> bytes:
+    return orjson.dumps(openapi.document(type_base))
+
+
+async def retrieve_openapi(request: web.Request) -> web.Response:
+    return web.Response(body=_openapi_bytes(request.app[PROBLEM_TYPE_BASE]), content_type=JSON)
+
+
+@cache
+def _docs_page() -> str:
+    return importlib.resources.files("gateway").joinpath("docs.html").read_text("utf-8")
+
+
+async def retrieve_docs(request: web.Request) -> web.Response:
+    return web.Response(text=_docs_page(), content_type=HTML)

@@ -1,0 +1,106 @@
+"""Maintenance mode: a flag in Redis, cached locally and re-read in the background."""
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from gateway.storage import Storage, StorageUnavailable
+from service_kit.problems import FieldError, Maintenance, ValidationFailed
+
+log = logging.getLogger("gateway.maintenance")
+
+DEFAULT_RETRY_AFTER = 300
+MAX_RETRY_AFTER = 86400
+MAX_DETAIL = 500
+DEFAULT_DETAIL = "The API is down for maintenance."
+FIELDS = ("enabled", "retryAfter", "detail")
+
+
+@dataclass(frozen=True, slots=True)
+class MaintenanceState:
+    enabled: bool = False
+    retry_after: int = DEFAULT_RETRY_AFTER
+    detail: str = DEFAULT_DETAIL
+
+    def as_json(self) -> dict[str, Any]:
+        return {"enabled": self.enabled, "retryAfter": self.retry_after, "detail": self.detail}
+
+    def problem(self) -> Maintenance:
+        return Maintenance(self.detail, retry_after=self.retry_after)
+
+    @classmethod
+    def from_stored(cls, raw: dict[str, Any] | None) -> "MaintenanceState":
+        """What another replica wrote; anything unreadable counts as maintenance off."""
+        if raw is None:
+            return cls()
+        try:
+            return parse_update(raw)
+        except ValidationFailed:
+            log.warning("ignoring an unreadable maintenance flag in Redis")
+            return cls()
+
+
+def parse_update(body: dict[str, Any]) -> MaintenanceState:
+    """The state a PUT asks for; every invalid field is listed in one 422."""
+    errors = [FieldError(name, "Unknown field.") for name in body if name not in FIELDS]
+    enabled = body.get("enabled")
+    if "enabled" not in body:
+        errors.append(FieldError("enabled", "Required."))
+    elif not isinstance(enabled, bool):
+        errors.append(FieldError("enabled", "Must be true or false."))
+    retry_after = body.get("retryAfter", DEFAULT_RETRY_AFTER)
+    if (
+        isinstance(retry_after, bool)
+        or not isinstance(retry_after, int)
+        or not 1 <= retry_after <= MAX_RETRY_AFTER
+    ):
+        errors.append(
+            FieldError("retryAfter", f"Must be an integer from 1 to {MAX_RETRY_AFTER} (seconds).")
+        )
+    detail = body.get("detail", DEFAULT_DETAIL)
+    if not isinstance(detail, str) or not 1 <= len(detail.strip()) <= MAX_DETAIL:
+        errors.append(FieldError("detail", f"Must be a string of 1 to {MAX_DETAIL} characters."))
+    if errors:
+        raise ValidationFailed(errors, "The maintenance state has invalid fields.")
+    return MaintenanceState(enabled is True, int(retry_after), str(detail).strip())
+
+
+class MaintenanceFlag:
+    """``current`` is read on every request; a background task keeps it fresh."""
+
+    def __init__(self, storage: Storage, *, interval: float) -> None:
+        self._storage = storage
+        self._interval = interval
+        self.current = MaintenanceState()
+
+    async def read(self) -> MaintenanceState:
+        """The state in Redis (and remember it); raises StorageUnavailable."""
+        state = MaintenanceState.from_stored(await self._storage.read_maintenance())
+        self._set(state)
+        return state
+
+    async def write(self, state: MaintenanceState) -> MaintenanceState:
+        await self._storage.write_maintenance(state.as_json())
+        self._set(state)
+        return state
+
+    def _set(self, state: MaintenanceState) -> None:
+        if state != self.current:
+            log.info("maintenance %s", "on" if state.enabled else "off", extra=state.as_json())
+        self.current = state
+
+    async def run(self) -> None:
+        """Re-read the flag every ``interval`` until cancelled; keep the last state on errors."""
+        failing = False
+        while True:
+            try:
+                await self.read()
+                failing = False
+            except StorageUnavailable as exc:
+                if not failing:
+                    log.warning(
+                        "cannot read the maintenance flag (%s); keeping the last state", exc
+                    )
+                failing = True
+            await asyncio.sleep(self._interval)

@@ -1,0 +1,48 @@
+"""The gateway's own Prometheus metrics (request counts and latency come from service_kit)."""
+
+from dataclasses import dataclass
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+
+@dataclass(frozen=True)
+class GatewayMetrics:
+    allowed: Counter
+    limited: Counter
+    fail_open: Counter
+    fail_closed: Counter
+    batch_size: Histogram
+    upstream_failures: Counter
+    maintenance: Gauge
+
+    @classmethod
+    def create(cls, registry: CollectorRegistry) -> "GatewayMetrics":
+        decisions = Counter(
+            "gateway_rate_limit_decisions",
+            "Rate-limit decisions (fail_open/fail_closed: Redis was unreachable)",
+            ["decision"],
+            registry=registry,
+        )
+        return cls(
+            allowed=decisions.labels("allowed"),
+            limited=decisions.labels("limited"),
+            fail_open=decisions.labels("fail_open"),
+            fail_closed=decisions.labels("fail_closed"),
+            batch_size=Histogram(
+                "gateway_rate_limit_batch_size",
+                "Rate-limit checks sent to Redis in one pipeline",
+                buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256, 512),
+                registry=registry,
+            ),
+            upstream_failures=Counter(
+                "gateway_upstream_failures",
+                "Failed upstream calls by upstream and kind",
+                ["upstream", "kind"],
+                registry=registry,
+            ),
+            maintenance=Gauge(
+                "gateway_maintenance_enabled",
+                "1 while maintenance mode is on",
+                registry=registry,
+            ),
+        )

@@ -1,0 +1,247 @@
+"""OpenAPI 3.1 components: schemas, headers, parameters and the problem responses."""
+
+from typing import Any
+
+from service_kit.auth import REALM
+
+SPECIES = ["DOG", "CAT", "BIRD", "RABBIT", "FISH", "REPTILE", "OTHER"]
+PET_STATUS = ["AVAILABLE", "PENDING", "ADOPTED"]
+RECORD_TYPES = ["VACCINATION", "CHECKUP", "SURGERY", "MEDICATION", "ALLERGY"]
+RECORD_STATUS = ["PROCESSING", "COMPLETED", "FAILED"]
+CONDITIONS = ["CLEAR", "PARTLY_CLOUDY", "CLOUDY", "FOG", "RAIN", "SNOW", "THUNDERSTORM"]
+
+Schema = dict[str, Any]
+
+
+def ref(kind: str, name: str) -> Schema:
+    return {"$ref": f"#/components/{kind}/{name}"}
+
+
+def text(maximum: int, *, nullable: bool = False) -> Schema:
+    schema: Schema = {"type": "string", "minLength": 1, "maxLength": maximum, "pattern": r"\S"}
+    return {"anyOf": [schema, {"type": "null"}]} if nullable else schema
+
+
+def strings() -> Schema:
+    return {"type": "array", "items": {"type": "string"}}
+
+
+def _obj(props: Schema, required: list[str], *, closed: bool = False) -> Schema:
+    schema: Schema = {"type": "object", "properties": props, "required": required}
+    if closed:
+        schema["additionalProperties"] = False
+    return schema
+
+
+def _pet_write(*, patch: bool) -> Schema:
+    props: Schema = {
+        "id": {"type": "string", "format": "uuid", "description": "Optional; server-made else."},
+        "name": text(100),
+        "species": ref("schemas", "Species"),
+        "status": ref("schemas", "PetStatus"),
+        "breed": text(100, nullable=True),
+        "age": {"anyOf": [{"type": "integer", "minimum": 0, "maximum": 200}, {"type": "null"}]},
+    }
+    return _obj(props, [] if patch else ["name", "species"], closed=True)
+
+
+SCHEMAS: dict[str, Schema] = {
+    "Species": {"type": "string", "enum": SPECIES},
+    "PetStatus": {"type": "string", "enum": PET_STATUS},
+    "FieldError": _obj(
+        {"field": {"type": "string"}, "message": {"type": "string"}}, ["field", "message"]
+    ),
+    "Problem": {
+        "type": "object",
+        "description": "RFC 9457 problem details; `type` resolves to a page under /problems/.",
+        "required": ["type", "title", "status", "detail", "instance", "traceId"],
+        "properties": {
+            "type": {"type": "string", "format": "uri"},
+            "title": {"type": "string"},
+            "status": {"type": "integer", "minimum": 400, "maximum": 599},
+            "detail": {"type": "string"},
+            "instance": {"type": "string", "format": "uri-reference"},
+            "traceId": {"type": "string"},
+            "errors": {"type": "array", "items": ref("schemas", "FieldError")},
+            "requiredScope": {"type": "string"},
+            "allowedMethods": strings(),
+            "currentVersion": {"type": "integer", "minimum": 1},
+            "retryAfter": {"type": "integer", "minimum": 0},
+        },
+    },
+    "Pet": _obj(
+        {
+            "id": {"type": "string", "format": "uuid"},
+            "name": {"type": "string", "minLength": 1, "maxLength": 100},
+            "species": ref("schemas", "Species"),
+            "breed": {"type": "string", "maxLength": 100},
+            "age": {"type": "integer", "minimum": 0, "maximum": 200},
+            "status": ref("schemas", "PetStatus"),
+            "createdAt": {"type": "string", "format": "date-time"},
+            "updatedAt": {"type": "string", "format": "date-time"},
+            "version": {"type": "integer", "minimum": 1},
+        },
+        ["id", "name", "species", "status", "createdAt", "updatedAt", "version"],
+    ),
+    "PetCreate": _pet_write(patch=False),
+    "PetMergePatch": _pet_write(patch=True),
+    "PetPage": _obj(
+        {
+            "items": {"type": "array", "items": ref("schemas", "Pet")},
+            "nextCursor": {"type": ["string", "null"]},
+        },
+        ["items", "nextCursor"],
+    ),
+    "Preferences": _obj(
+        {
+            "preferredSpecies": {
+                "type": "array",
+                "items": ref("schemas", "Species"),
+                "uniqueItems": True,
+            },
+            "newsletter": {"type": "boolean"},
+            "language": {
+                "type": "string",
+                "pattern": r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,3}$",
+            },
+            "units": {"type": "string", "enum": ["metric", "imperial"]},
+        },
+        [],
+        closed=True,
+    ),
+    "MedicalRecordCreate": _obj(
+        {
+            "type": {"type": "string", "enum": RECORD_TYPES},
+            "date": {"type": "string", "format": "date"},
+            "notes": {"type": "string", "maxLength": 2000},
+            "vaccine": text(100),
+            "procedure": text(100),
+            "medication": text(100),
+            "dosage": text(100),
+            "allergen": text(100),
+        },
+        ["type", "date"],
+        closed=True,
+    ),
+    "MedicalRecordAccepted": _obj(
+        {
+            "id": {"type": "string", "format": "uuid"},
+            "status": {"type": "string", "const": "PROCESSING"},
+            "statusUrl": {"type": "string", "format": "uri-reference"},
+        },
+        ["id", "status", "statusUrl"],
+    ),
+    "MedicalRecordStatus": _obj(
+        {
+            "id": {"type": "string", "format": "uuid"},
+            "status": {"type": "string", "enum": RECORD_STATUS},
+            "problem": ref("schemas", "Problem"),
+        },
+        ["id", "status"],
+    ),
+    "MedicalRecord": _obj(
+        {"id": {"type": "string", "format": "uuid"}, "petId": {"type": "string"}}, ["id"]
+    ),
+    "Weather": _obj(
+        {
+            "petId": {"type": "string"},
+            "location": {"type": "string"},
+            "temperatureC": {"type": "number"},
+            "conditions": {"type": "string", "enum": CONDITIONS},
+            "humidity": {"type": "integer", "minimum": 0, "maximum": 100},
+            "forecast": {
+                "type": "array",
+                "items": _obj(
+                    {
+                        "date": {"type": "string", "format": "date"},
+                        "highC": {"type": "number"},
+                        "lowC": {"type": "number"},
+                        "conditions": {"type": "string", "enum": CONDITIONS},
+                    },
+                    ["date", "highC", "lowC", "conditions"],
+                ),
+            },
+        },
+        ["petId", "temperatureC", "conditions"],
+    ),
+    "Recommendations": _obj(
+        {
+            "petId": {"type": "string"},
+            "species": {"anyOf": [ref("schemas", "Species"), {"type": "null"}]},
+            "age": {"type": ["integer", "null"]},
+            "lifeStage": {"type": ["string", "null"]},
+            "food": strings(),
+            "toys": strings(),
+            "careTips": strings(),
+        },
+        ["petId", "food", "toys", "careTips"],
+    ),
+    "MaintenanceState": _obj(
+        {
+            "enabled": {"type": "boolean"},
+            "retryAfter": {"type": "integer", "minimum": 1, "maximum": 86400},
+            "detail": {"type": "string", "minLength": 1, "maxLength": 500},
+        },
+        ["enabled", "retryAfter", "detail"],
+    ),
+    "MaintenanceUpdate": _obj(
+        {
+            "enabled": {"type": "boolean"},
+            "retryAfter": {"type": "integer", "minimum": 1, "maximum": 86400, "default": 300},
+            "detail": text(500),
+        },
+        ["enabled"],
+        closed=True,
+    ),
+    "Health": _obj({"status": {"type": "string"}}, ["status"]),
+    "Readiness": _obj(
+        {
+            "status": {"type": "string", "const": "ready"},
+            "checks": {"type": "object", "additionalProperties": {"type": "string"}},
+        },
+        ["status", "checks"],
+    ),
+    "ProblemTypeInfo": _obj(
+        {
+            "type": {"type": "string", "format": "uri"},
+            "slug": {"type": "string"},
+            "title": {"type": "string"},
+            "status": {"type": "integer"},
+            "description": {"type": "string"},
+            "advice": {"type": "string"},
+            "example": ref("schemas", "Problem"),
+        },
+        ["type", "slug", "title", "status", "description", "advice", "example"],
+    ),
+}
+
+
+def _header(description: str, schema: Schema) -> Schema:
+    return {"description": description, "schema": schema}
+
+
+INT = {"type": "integer", "minimum": 0}
+STR = {"type": "string"}
+HEADERS: dict[str, Schema] = {
+    "X-Request-ID": _header("The request's trace id (also `traceId` in problems).", STR),
+    "X-RateLimit-Limit": _header("Requests allowed per window.", INT),
+    "X-RateLimit-Remaining": _header("Requests left in the current window.", INT),
+    "X-RateLimit-Reset": _header("When the window resets (epoch seconds).", INT),
+    "RateLimit-Policy": _header('IETF draft policy, e.g. `"default";q=1000;w=3600`.', STR),
+    "RateLimit": _header('IETF draft state, e.g. `"default";r=998;t=3540`.', STR),
+    "Retry-After": _header("Seconds to wait before retrying.", INT),
+    "Location": _header("URL of the created resource (or of the status).", STR),
+    "ETag": _header('The resource version as a strong entity tag, e.g. `"3"`.', STR),
+    "Link": _header('RFC 8288 links, e.g. the `rel="next"` page.', STR),
+    "Allow": _header("Methods the resource supports.", STR),
+    "Idempotent-Replayed": _header("`true` when this is the stored first answer.", STR),
+    "WWW-Authenticate": _header(f"`{REALM}` (RFC 6750 error when a token was bad).", STR),
+}
+
+RATE_HEADERS = (
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+    "RateLimit-Policy",
+    "RateLimit",
+)

@@ -1,0 +1,105 @@
+"""Rate limiting: a fixed window per identity, counted in Redis, one round trip per request.
+
+Hits from requests that arrive in the same event-loop tick go to Redis as one pipeline.
+"""
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from gateway.batcher import TickBatcher
+from gateway.metrics import GatewayMetrics
+from gateway.settings import FailMode
+from gateway.storage import Counted, Storage, StorageUnavailable
+from service_kit.problems import ServiceUnavailable, TooManyRequests
+
+log = logging.getLogger("gateway.ratelimit")
+
+FAIL_CLOSED_RETRY_AFTER = 5
+_LOG_EVERY_SECONDS = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    allowed: bool
+    limit: int
+    remaining: int
+    reset: int  # epoch seconds, rounded up: the window is over by then
+    retry_after: int  # seconds from now until ``reset``, so never before it
+
+    def headers(self, policy: str) -> dict[str, str]:
+        return {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Reset": str(self.reset),
+            "RateLimit-Policy": policy,
+            "RateLimit": f'"default";r={self.remaining};t={self.retry_after}',
+        }
+
+
+def decide(counted: Counted, limit: int) -> Decision:
+    now_s = counted.now_ms // 1000
+    reset = -(-(counted.now_ms + counted.ttl_ms) // 1000)
+    return Decision(counted.allowed, limit, max(0, limit - counted.count), reset, reset - now_s)
+
+
+class RateLimiter:
+    def __init__(
+        self,
+        storage: Storage,
+        *,
+        limit: int,
+        window_seconds: int,
+        fail_mode: FailMode,
+        metrics: GatewayMetrics,
+    ) -> None:
+        self._storage = storage
+        self.limit = limit
+        self._window_ms = window_seconds * 1000
+        self._fail_open = fail_mode == "open"
+        self.policy = f'"default";q={limit};w={window_seconds}'
+        self._metrics = metrics
+        self._batcher: TickBatcher[str, Counted] = TickBatcher(self._flush)
+        self._last_log = 0.0
+
+    async def _flush(self, keys: Sequence[str]) -> Sequence[Counted | BaseException]:
+        self._metrics.batch_size.observe(len(keys))
+        return await self._storage.count_hits([(key, self.limit, self._window_ms) for key in keys])
+
+    async def check(self, identity: str) -> Decision | None:
+        """The decision for one request; None when Redis is down and the mode is fail-open.
+
+        Raises 503 when Redis is down and the mode is fail-closed.
+        """
+        try:
+            counted = await self._batcher.submit(self._storage.rate_key(identity))
+        except StorageUnavailable as exc:
+            self._log_failure(exc)
+            if self._fail_open:
+                self._metrics.fail_open.inc()
+                return None
+            self._metrics.fail_closed.inc()
+            raise ServiceUnavailable(
+                "Rate limiting is unavailable; retry later.", retry_after=FAIL_CLOSED_RETRY_AFTER
+            ) from None
+        decision = decide(counted, self.limit)
+        (self._metrics.allowed if decision.allowed else self._metrics.limited).inc()
+        return decision
+
+    def too_many(self, decision: Decision) -> TooManyRequests:
+        return TooManyRequests(
+            f"Rate limit of {self.limit} requests exceeded; retry in {decision.retry_after} s.",
+            headers={"Retry-After": str(decision.retry_after)},
+            retryAfter=decision.retry_after,
+        )
+
+    def _log_failure(self, exc: StorageUnavailable) -> None:
+        now = time.monotonic()
+        if now - self._last_log >= _LOG_EVERY_SECONDS:
+            self._last_log = now
+            mode = "open" if self._fail_open else "closed"
+            log.warning("rate limiter cannot reach Redis (%s); failing %s", exc, mode)
+
+    async def close(self) -> None:
+        await self._batcher.close()

@@ -1,0 +1,124 @@
+"""The only module that talks to Redis: rate-limit counters and the maintenance flag."""
+
+import asyncio
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import NoScriptError, RedisError
+
+# Fixed window per identity, opened by its first request and lasting the window (key TTL).
+# A request is counted only while the count is below the limit, so the count never passes it.
+RATE_LIMIT_SCRIPT = """
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+local allowed = 0
+if count < limit then
+  count = redis.call('INCR', KEYS[1])
+  allowed = 1
+end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], window)
+  ttl = window
+end
+local now = redis.call('TIME')
+return {allowed, count, tonumber(now[1]), tonumber(now[2]), ttl}
+"""
+RATE_LIMIT_SHA = hashlib.sha1(RATE_LIMIT_SCRIPT.encode()).hexdigest()
+
+
+class StorageUnavailable(Exception):
+    """Redis did not answer in time, or refused or dropped the connection."""
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """One rate-limit hit as Redis counted it."""
+
+    allowed: bool
+    count: int
+    now_ms: int
+    ttl_ms: int
+
+
+def connect(url: str, timeout: float) -> aioredis.Redis:
+    """A client that fails fast: no retries inside redis-py, every call bounded by ``timeout``."""
+    return aioredis.Redis.from_url(
+        url,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        retry=Retry(NoBackoff(), 0),
+        health_check_interval=0,
+    )
+
+
+class Storage:
+    def __init__(self, client: aioredis.Redis, prefix: str, timeout: float) -> None:
+        self._client = client
+        self._prefix = prefix
+        self._timeout = timeout
+        self.maintenance_key = f"{prefix}gateway:maintenance"
+
+    def rate_key(self, identity: str) -> str:
+        return f"{self._prefix}gateway:ratelimit:{identity}"
+
+    async def count_hits(
+        self, hits: Sequence[tuple[str, int, int]]
+    ) -> list[Counted | BaseException]:
+        """Count (key, limit, window_ms) hits in one pipeline; loads the script on NOSCRIPT."""
+        try:
+            async with asyncio.timeout(self._timeout):
+                replies = await self._run_script(hits)
+                missing = [i for i, r in enumerate(replies) if isinstance(r, NoScriptError)]
+                if missing:
+                    # NOSCRIPT means the script did not run, so running it again is safe.
+                    await self._client.script_load(RATE_LIMIT_SCRIPT)
+                    again = await self._run_script([hits[i] for i in missing])
+                    for i, reply in zip(missing, again, strict=True):
+                        replies[i] = reply
+        except (RedisError, OSError, TimeoutError) as exc:
+            raise StorageUnavailable(type(exc).__name__) from exc
+        return [_counted(reply) for reply in replies]
+
+    async def _run_script(self, hits: Sequence[tuple[str, int, int]]) -> list[Any]:
+        pipe = self._client.pipeline(transaction=False)
+        for key, limit, window_ms in hits:
+            pipe.execute_command("EVALSHA", RATE_LIMIT_SHA, 1, key, limit, window_ms)
+        return list(await pipe.execute(raise_on_error=False))
+
+    async def read_maintenance(self) -> dict[str, Any] | None:
+        raw = await self._call(self._client.get(self.maintenance_key))
+        if raw is None:
+            return None
+        try:
+            value = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return None
+        return value if isinstance(value, dict) else None
+
+    async def write_maintenance(self, state: dict[str, Any]) -> None:
+        await self._call(self._client.set(self.maintenance_key, orjson.dumps(state)))
+
+    async def ping(self) -> None:
+        await self._call(self._client.ping())
+
+    async def _call(self, command: Any) -> Any:
+        try:
+            async with asyncio.timeout(self._timeout):
+                return await command
+        except (RedisError, OSError, TimeoutError) as exc:
+            raise StorageUnavailable(type(exc).__name__) from exc
+
+
+def _counted(reply: Any) -> Counted | BaseException:
+    if isinstance(reply, BaseException):
+        return StorageUnavailable(type(reply).__name__)
+    allowed, count, now_s, now_us, ttl_ms = (int(x) for x in reply)
+    return Counted(allowed == 1, count, now_s * 1000 + now_us // 1000, ttl_ms)

@@ -1,0 +1,146 @@
+"""Fixtures: the gateway in-process on port 0 against the session Redis and fake upstreams.
+
+Every reply a test receives through ``Client`` is recorded, and each test ends by scanning
+its replies for stack traces, file paths and upstream error bodies.
+"""
+
+import dataclasses
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import aiohttp
+import orjson
+import pytest
+import redis.asyncio as aioredis
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from multidict import CIMultiDictProxy
+from yarl import URL
+
+from gateway.app import create_app
+from gateway.settings import Settings
+from tests.conftest import TEST_SECRET, TokenFactory
+from tests.gateway.fakes import fake_pets_app
+from tests.gateway.leaks import RECORDED, Reply, scan
+
+BASE = "http://petstore.test/problems/"
+
+
+class Client:
+    """An HTTP client for one gateway; records every reply."""
+
+    def __init__(self, base_url: str, session: aiohttp.ClientSession) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.session = session
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+        json: Any = None,
+        data: Any = None,
+    ) -> Reply:
+        all_headers = dict(headers or {})
+        if token is not None:
+            all_headers["Authorization"] = f"Bearer {token}"
+        if json is not None:
+            data = orjson.dumps(json)
+            all_headers.setdefault("Content-Type", "application/json")
+        async with self.session.request(
+            method, URL(self.base_url + path, encoded=True), headers=all_headers, data=data
+        ) as resp:
+            reply = Reply(method, path, resp.status, CIMultiDictProxy(resp.headers.copy()),
+                          await resp.read())
+        RECORDED.append(reply)
+        return reply
+
+    async def get(self, path: str, **kw: Any) -> Reply:
+        return await self.request("GET", path, **kw)
+
+
+@dataclasses.dataclass
+class Upstream:
+    server: TestServer
+
+    @property
+    def url(self) -> str:
+        return str(self.server.make_url("")).rstrip("/")
+
+
+@pytest.fixture
+async def fake_pets() -> AsyncIterator[Upstream]:
+    server = TestServer(fake_pets_app())
+    await server.start_server()
+    yield Upstream(server)
+    await server.close()
+
+
+@pytest.fixture
+def settings(redis_url: str, key_prefix: str, fake_pets: Upstream) -> Settings:
+    return Settings(
+        redis_url=redis_url,
+        redis_key_prefix=key_prefix,
+        pets_service_url=fake_pets.url,
+        weather_url="http://127.0.0.1:9",
+        recommendations_url="http://127.0.0.1:9",
+        jwt_secret=TEST_SECRET,
+        problem_base_url=BASE,
+        maintenance_refresh_seconds=0.1,
+    )
+
+
+GatewayFactory = Callable[..., Awaitable[Client]]
+
+
+@pytest.fixture
+async def make_gateway(
+    settings: Settings, redis_client: aioredis.Redis
+) -> AsyncIterator[GatewayFactory]:
+    """make_gateway(**settings overrides) -> a Client of a running gateway."""
+    servers: list[TestServer] = []
+    sessions: list[aiohttp.ClientSession] = []
+
+    async def make(**overrides: Any) -> Client:
+        app = create_app(dataclasses.replace(settings, **overrides))
+        server = TestServer(app)
+        await server.start_server()
+        servers.append(server)
+        session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+        sessions.append(session)
+        return Client(str(server.make_url("")), session)
+
+    yield make
+    for session in sessions:
+        await session.close()
+    for server in servers:
+        await server.close()
+
+
+@pytest.fixture
+async def gw(make_gateway: GatewayFactory) -> Client:
+    return await make_gateway()
+
+
+@pytest.fixture
+def rw(token: TokenFactory) -> str:
+    return token("read:pets", "write:pets")
+
+
+@pytest.fixture
+def admin(token: TokenFactory) -> str:
+    return token("admin", sub="root")
+
+
+@pytest.fixture(autouse=True)
+def no_leaks() -> Any:
+    """Fail the test if any reply it received leaks internals (see tests/gateway/leaks.py)."""
+    start = len(RECORDED)
+    yield
+    leaks = scan(RECORDED[start:])
+    assert not leaks, f"replies leaked internals: {leaks}"
+
+
+__all__ = ["web"]
