@@ -214,6 +214,24 @@ class IdempotencyKeyReused(Problem):
     default_detail = "This Idempotency-Key was used with a different request body."
 
 
+class RecordProcessingFailed(Problem):
+    status = 422
+    slug = "record-processing-failed"
+    title = "Record Processing Failed"
+    description = (
+        "An accepted (202) medical record could not be processed, for example a vaccine "
+        "that is not in the catalogue. It is the status of the record, not of a request: "
+        "it appears as `problem` in GET /v1/medical-records/{id}/status once FAILED."
+    )
+    advice = "Do not resubmit unchanged: fix what detail and errors[] name, then POST again."
+    default_detail = "The medical record could not be processed."
+
+    def __init__(
+        self, detail: str | None = None, *, errors: list[FieldError] | None = None, **kw: Any
+    ) -> None:
+        super().__init__(detail, errors=[e.as_dict() for e in errors or []], **kw)
+
+
 class TooManyRequests(Problem):
     status = 429
     slug = "rate-limited"
@@ -278,6 +296,18 @@ class GatewayTimeout(Problem):
     description = "An upstream service did not answer within the route's deadline."
     advice = "Retry idempotent requests with backoff."
     default_detail = "An upstream service did not answer in time."
+
+
+class InjectedFault(Problem):
+    status = 500
+    slug = "injected-fault"
+    title = "Injected Fault"
+    description = (
+        "An upstream stub answered with an error because its fault API told it to "
+        "(PUT /admin/faults with mode 'error'); the status is the one requested."
+    )
+    advice = "Clear the fault (DELETE /admin/faults, or `petstore fault clear`) to get answers."
+    default_detail = "Fault injected by the stub's fault API."
 
 
 def problem_body(

@@ -1,9 +1,9 @@
 """A run-time fault API for upstream stubs: errors, latency, timeouts and broken connections."""
 
 from service_kit.faults.api import FAULTS, fault_middleware, is_exempt, setup_faults
-from service_kit.faults.inject import InjectedFault
 from service_kit.faults.spec import FaultSpec, Mode, fault_from_env, parse_spec
 from service_kit.faults.state import FaultState
+from service_kit.problems import InjectedFault
 
 __all__ = [
     "FAULTS",

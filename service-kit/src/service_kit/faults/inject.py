@@ -23,18 +23,6 @@ GARBAGE = (
 )
 
 
-class InjectedFault(problems.Problem):
-    status = 500
-    slug = "injected-fault"
-    title = "Injected Fault"
-    description = (
-        "An upstream stub answered with an error because its fault API told it to "
-        "(PUT /admin/faults with mode 'error'); the status is the one requested."
-    )
-    advice = "Clear the fault (DELETE /admin/faults, or `petstore fault clear`) to get answers."
-    default_detail = "Fault injected by the stub's fault API."
-
-
 class Dropped(web.StreamResponse):
     """A response never sent: the connection was closed on purpose.
 
@@ -80,7 +68,9 @@ async def apply(
         retry = {} if spec.retry_after is None else {"retryAfter": spec.retry_after}
         headers = {} if spec.retry_after is None else {"Retry-After": str(spec.retry_after)}
         detail = f"Fault injected by the stub's fault API: mode error, status {spec.status}."
-        return render(request, InjectedFault(detail, headers=headers, **retry), spec.status)
+        return render(
+            request, problems.InjectedFault(detail, headers=headers, **retry), spec.status
+        )
     if spec.mode is Mode.TIMEOUT:
         if await hold(request, state):
             return await handler(request)
