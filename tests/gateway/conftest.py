@@ -52,8 +52,9 @@ class Client:
         async with self.session.request(
             method, URL(self.base_url + path, encoded=True), headers=all_headers, data=data
         ) as resp:
-            reply = Reply(method, path, resp.status, CIMultiDictProxy(resp.headers.copy()),
-                          await resp.read())
+            reply = Reply(
+                method, path, resp.status, CIMultiDictProxy(resp.headers.copy()), await resp.read()
+            )
         RECORDED.append(reply)
         return reply
 

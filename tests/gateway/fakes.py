@@ -32,10 +32,10 @@ async def _behave(request: web.Request) -> web.StreamResponse:
         status = int(what.removeprefix("status-"))
         return web.Response(status=status, body=_error_body(status), content_type="text/plain")
     if what.startswith("unavailable-"):
-        _, status, retry_after = what.split("-")
+        _, code, retry_after = what.split("-")
         return web.Response(
-            status=int(status),
-            body=_error_body(int(status)),
+            status=int(code),
+            body=_error_body(int(code)),
             headers={"Retry-After": retry_after},
             content_type="application/json",
         )
@@ -54,7 +54,9 @@ async def _behave(request: web.Request) -> web.StreamResponse:
     if what == "garbage":
         return web.Response(body=f"<html>{CANARY}".encode(), content_type="application/json")
     if what == "big":
-        return web.Response(body=b"[" + b"1," * (3 * 1024 * 1024) + b"1]", content_type="application/json")
+        return web.Response(
+            body=b"[" + b"1," * (3 * 1024 * 1024) + b"1]", content_type="application/json"
+        )
     return await _echo(request)
 
 
@@ -109,7 +111,12 @@ def fake_stub_app(kind: str) -> web.Application:
         if what.startswith(("status-", "unavailable-", "problem-")) or what in ("hang", "garbage"):
             return await _behave(request)
         return web.json_response(
-            {"petId": what, "kind": kind, "query": dict(request.query), "headers": dict(request.headers)}
+            {
+                "petId": what,
+                "kind": kind,
+                "query": dict(request.query),
+                "headers": dict(request.headers),
+            }
         )
 
     app = web.Application()

@@ -1,5 +1,7 @@
 """Proxying /v1 to the pets service: what is forwarded, what comes back, what is dropped."""
 
+from collections.abc import AsyncIterator
+
 import orjson
 
 from tests.conftest import TokenFactory
@@ -34,7 +36,8 @@ async def test_forwards_method_path_query_body_and_listed_headers(gw: Client, rw
     assert headers["idempotency-key"] == "k-1"
     assert headers["content-type"] == "application/json"
     assert headers["x-request-id"] == "req-123"
-    assert headers["traceparent"].startswith("00-") and len(headers["traceparent"]) == 55
+    assert headers["traceparent"].startswith("00-")
+    assert len(headers["traceparent"]) == 55
     # The peer is not a trusted proxy: its X-Forwarded-For claim is replaced.
     assert headers["x-forwarded-for"] == "127.0.0.1"
     assert headers["x-forwarded-proto"] == "http"
@@ -87,26 +90,29 @@ async def test_upstream_503_problem_with_retry_after_passes_through(gw: Client, 
 
 async def test_body_limit_by_content_length(make_gateway: GatewayFactory, rw: str) -> None:
     gw = await make_gateway(max_body_bytes=100)
-    reply = await gw.request("POST", "/v1/pets", token=rw, data=b"x" * 101,
-                             headers={"Content-Type": "application/json"})
+    reply = await gw.request(
+        "POST", "/v1/pets", token=rw, data=b"x" * 101, headers={"Content-Type": "application/json"}
+    )
     assert reply.status == 413
     body = reply.json()
     assert body["type"] == "http://petstore.test/problems/payload-too-large"
     assert body["instance"] == "/v1/pets"
-    ok = await gw.request("POST", "/v1/pets", token=rw, data=b"x" * 100,
-                          headers={"Content-Type": "application/json"})
+    ok = await gw.request(
+        "POST", "/v1/pets", token=rw, data=b"x" * 100, headers={"Content-Type": "application/json"}
+    )
     assert ok.status == 201
 
 
 async def test_body_limit_when_chunked(make_gateway: GatewayFactory, rw: str) -> None:
     gw = await make_gateway(max_body_bytes=1000)
 
-    async def chunks():  # type: ignore[no-untyped-def]
+    async def chunks() -> AsyncIterator[bytes]:
         for _ in range(20):
             yield b"y" * 100
 
-    reply = await gw.request("POST", "/v1/pets", token=rw, data=chunks(),
-                             headers={"Content-Type": "application/json"})
+    reply = await gw.request(
+        "POST", "/v1/pets", token=rw, data=chunks(), headers={"Content-Type": "application/json"}
+    )
     assert reply.status == 413
 
 
@@ -130,8 +136,13 @@ async def test_method_not_allowed_lists_allow(gw: Client, rw: str) -> None:
 
 
 async def test_request_id_on_every_reply(gw: Client, rw: str) -> None:
-    for path, token in [("/v1/pets/echo", rw), ("/v1/pets", None), ("/healthz", None),
-                        ("/nope", None), ("/v1/pets/status-500", rw)]:
+    for path, token in [
+        ("/v1/pets/echo", rw),
+        ("/v1/pets", None),
+        ("/healthz", None),
+        ("/nope", None),
+        ("/v1/pets/status-500", rw),
+    ]:
         reply = await gw.get(path, token=token)
         assert reply.headers.get("X-Request-ID"), path
         if reply.headers["Content-Type"].startswith("application/problem+json"):

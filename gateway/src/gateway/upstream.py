@@ -15,8 +15,8 @@ from typing import Any
 import aiohttp
 import orjson
 from multidict import CIMultiDictProxy
-from yarl import URL
 from prometheus_client import Counter
+from yarl import URL
 
 from service_kit.problems import BadGateway, GatewayTimeout, Problem, ServiceUnavailable
 

@@ -36,9 +36,7 @@ async def proxy_request(request: web.Request) -> web.Response:
         body = await read_body(request, app[SETTINGS].max_body_bytes)
     pets = app[PETS]
     headers = upstream_headers(request, app[CLIENT_ADDRESS])
-    resp = await pets.send(
-        request.method, request.rel_url.raw_path_qs, headers=headers, body=body
-    )
+    resp = await pets.send(request.method, request.rel_url.raw_path_qs, headers=headers, body=body)
     return relay(pets, resp)
 
 

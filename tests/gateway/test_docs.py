@@ -1,0 +1,187 @@
+"""Problem type pages, the OpenAPI document and /docs."""
+
+import re
+
+import pytest
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+
+from gateway.app import create_app
+from gateway.routes import PETS_ROUTES
+from gateway.settings import Settings
+from service_kit.problems import REGISTRY
+from tests.gateway.conftest import BASE, Client
+from tests.gateway.contract import check_reply, spec
+from tests.gateway.leaks import Reply
+
+
+async def test_every_problem_type_has_a_page(gw: Client) -> None:
+    assert len(REGISTRY) >= 15
+    for slug, problem in REGISTRY.items():
+        reply = await gw.get(f"/problems/{slug}")
+        assert reply.status == 200, slug
+        assert reply.headers["Content-Type"].startswith("text/html")
+        page = reply.body.decode()
+        assert problem.title in page.replace("&#x27;", "'")
+        assert f"HTTP {problem.status}" in page
+        assert "When it happens" in page
+        assert "How a client should react" in page
+        assert f"{BASE}{slug}" in page  # the example body carries the type URL
+
+
+async def test_problem_index_html_and_json(gw: Client) -> None:
+    page = await gw.get("/problems")
+    assert page.status == 200
+    for slug in REGISTRY:
+        assert f'href="/problems/{slug}"' in page.body.decode()
+    listing = await gw.get("/problems", headers={"Accept": "application/json"})
+    assert listing.headers["Content-Type"].startswith("application/json")
+    assert {p["type"] for p in listing.json()} == {BASE + slug for slug in REGISTRY}
+    one = await gw.get("/problems/rate-limited", headers={"Accept": "application/json"})
+    assert one.json()["example"]["retryAfter"] > 0
+    assert (await gw.get("/problems/")).status == 200
+
+
+async def test_unknown_problem_slug_is_404_problem(gw: Client) -> None:
+    reply = await gw.get("/problems/<script>alert(1)</script>")
+    assert reply.status == 404
+    assert reply.headers["Content-Type"].startswith("application/problem+json")
+    assert reply.json()["type"] == BASE + "not-found"
+
+
+async def test_type_urls_seen_in_replies_resolve(gw: Client, rw: str) -> None:
+    seen = {
+        (await gw.get(path, token=token)).json()["type"]
+        for path, token in [("/v1/pets", None), ("/v1/x", rw), ("/v1/pets/status-500", rw)]
+    }
+    for url in seen:
+        assert url.startswith(BASE)
+        assert (await gw.get("/problems/" + url.removeprefix(BASE))).status == 200
+
+
+def test_document_is_openapi_31_with_valid_schemas() -> None:
+    doc = spec()
+    assert doc["openapi"].startswith("3.1")
+    assert doc["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": doc["components"]["securitySchemes"]["bearerAuth"]["description"],
+    }
+    for name, schema in doc["components"]["schemas"].items():
+        Draft202012Validator.check_schema(schema), name
+    op_ids = [
+        op["operationId"]
+        for item in doc["paths"].values()
+        for key, op in item.items()
+        if key != "parameters"
+    ]
+    assert len(op_ids) == len(set(op_ids))
+
+
+def test_every_error_is_problem_json_and_every_v1_op_is_secured() -> None:
+    for path, item in spec()["paths"].items():
+        for method, op in item.items():
+            if method == "parameters":
+                continue
+            if path.startswith("/v1/"):
+                assert op["security"] == [{"bearerAuth": []}], (method, path)
+                assert {"401", "403", "429", "503"} <= set(op["responses"]), (method, path)
+            for status, response in op["responses"].items():
+                if int(status) >= 400:
+                    assert list(response["content"]) == ["application/problem+json"], (
+                        method,
+                        path,
+                        status,
+                    )
+                if status in ("429", "503"):
+                    assert response["headers"]["Retry-After"]["required"] is True
+
+
+def test_request_bodies_are_closed() -> None:
+    schemas = spec()["components"]["schemas"]
+    for name in (
+        "PetCreate",
+        "PetMergePatch",
+        "Preferences",
+        "MedicalRecordCreate",
+        "MaintenanceUpdate",
+    ):
+        assert schemas[name]["additionalProperties"] is False, name
+
+
+def _normalise(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", "{}", path)
+
+
+def test_every_route_the_gateway_serves_is_documented() -> None:
+    app = create_app(Settings())
+    documented = {
+        (method.upper(), _normalise(path))
+        for path, item in spec()["paths"].items()
+        for method in item
+        if method != "parameters"
+    }
+    served = {
+        (route.method, _normalise(route.resource.canonical))
+        for route in app.router.routes()
+        if route.resource is not None and route.method != "HEAD"
+    }
+    served.discard(("GET", "/problems/"))  # the same page as /problems
+    assert served - documented == set()
+    assert documented - served == set()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/pets",
+        "/v1/pets/{petId}",
+        "/v1/pets/{petId}/medical-records",
+        "/v1/medical-records/{recordId}/status",
+        "/v1/medical-records/{recordId}",
+        "/v1/pets/{petId}/weather",
+        "/v1/pets/{petId}/recommendations",
+        "/v1/users/{userId}/preferences",
+        "/admin/maintenance",
+    ],
+)
+def test_design_section_4_paths_are_documented(path: str) -> None:
+    assert path in spec()["paths"]
+
+
+def test_route_table_matches_design() -> None:
+    assert dict(PETS_ROUTES)["/v1/pets/{pet_id}"] == ("GET", "PUT", "PATCH", "DELETE")
+
+
+async def test_openapi_and_docs_are_served(gw: Client) -> None:
+    doc = await gw.get("/openapi.json")
+    assert doc.status == 200
+    assert doc.json() == spec()
+    page = await gw.get("/docs")
+    assert page.status == 200
+    html = page.body.decode()
+    assert "/openapi.json" in html
+    assert "<script" in html
+    assert "src=" not in html
+    assert "http://" not in html
+    assert "https://" not in html
+
+
+async def test_gateway_made_replies_conform(gw: Client, rw: str, admin: str) -> None:
+    replies: list[Reply] = [
+        await gw.get("/v1/pets"),
+        await gw.get("/v1/pets", token="bad"),
+        await gw.request(
+            "DELETE",
+            "/v1/pets/0190f7a4-8c1e-7cc3-9d2a-5b6f1e0c2a11",
+            token=admin.replace(admin, rw[:-2] + "xx"),
+        ),
+        await gw.get("/admin/maintenance", token=admin),
+        await gw.request("PUT", "/admin/maintenance", token=admin, json={"enabled": 3}),
+        await gw.get("/healthz"),
+        await gw.get("/problems/not-found", headers={"Accept": "application/json"}),
+        await gw.get("/problems", headers={"Accept": "application/json"}),
+        await gw.get("/openapi.json"),
+    ]
+    for reply in replies:
+        assert check_reply(reply) == [], (reply.method, reply.path, reply.status)

@@ -1,0 +1,141 @@
+"""Maintenance mode: GET/PUT /admin/maintenance, 503 on /v1, the rest stays up, replicas agree."""
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+import pytest
+
+from tests.conftest import TokenFactory
+from tests.gateway.conftest import BASE, Client, GatewayFactory
+from tests.gateway.leaks import Reply
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], within: float = 2.0) -> None:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if await check():
+            return
+        await asyncio.sleep(0.02)
+    pytest.fail("condition not met before the deadline")
+
+
+async def put(gw: Client, token: str, body: object) -> Reply:
+    return await gw.request("PUT", "/admin/maintenance", token=token, json=body)
+
+
+async def test_default_state_is_off(gw: Client, admin: str) -> None:
+    reply = await gw.get("/admin/maintenance", token=admin)
+    assert reply.status == 200
+    assert reply.json() == {
+        "enabled": False,
+        "retryAfter": 300,
+        "detail": "The API is down for maintenance.",
+    }
+
+
+async def test_on_then_off(gw: Client, admin: str, rw: str) -> None:
+    reply = await put(gw, admin, {"enabled": True, "retryAfter": 120, "detail": "Upgrading."})
+    assert reply.status == 200
+    assert reply.json() == {"enabled": True, "retryAfter": 120, "detail": "Upgrading."}
+    for method, path in [("GET", "/v1/pets"), ("POST", "/v1/pets"), ("GET", "/v1/nope")]:
+        # Before the token check: no token, a bad one or a good one all get 503.
+        for token in (None, "bad", rw):
+            down = await gw.request(method, path, token=token)
+            assert down.status == 503, (method, path, token)
+            body = down.json()
+            assert body["type"] == BASE + "maintenance"
+            assert body["detail"] == "Upgrading."
+            assert body["retryAfter"] == 120
+            assert down.headers["Retry-After"] == "120"
+            assert "X-RateLimit-Limit" not in down.headers
+    for path in (
+        "/healthz",
+        "/metrics",
+        "/problems",
+        "/problems/maintenance",
+        "/openapi.json",
+        "/docs",
+    ):
+        assert (await gw.get(path)).status == 200, path
+    assert (await gw.get("/admin/maintenance", token=admin)).json()["enabled"] is True
+    assert "gateway_maintenance_enabled 1.0" in (await gw.get("/metrics")).body.decode()
+    off = await put(gw, admin, {"enabled": False})
+    assert off.json() == {
+        "enabled": False,
+        "retryAfter": 300,
+        "detail": "The API is down for maintenance.",
+    }
+    assert (await gw.get("/v1/pets", token=rw)).status == 200
+
+
+async def test_replicas_agree_within_a_second(
+    make_gateway: GatewayFactory, admin: str, rw: str
+) -> None:
+    first = await make_gateway(maintenance_refresh_seconds=0.5)
+    second = await make_gateway(maintenance_refresh_seconds=0.5)
+    assert (await second.get("/v1/pets", token=rw)).status == 200
+    started = time.monotonic()
+    assert (await put(first, admin, {"enabled": True})).status == 200
+
+    async def second_is_down() -> bool:
+        return (await second.get("/v1/pets", token=rw)).status == 503
+
+    await eventually(second_is_down, within=1.5)
+    assert time.monotonic() - started < 1.0
+    await put(first, admin, {"enabled": False})
+
+    async def second_is_up() -> bool:
+        return (await second.get("/v1/pets", token=rw)).status == 200
+
+    await eventually(second_is_up, within=1.5)
+
+
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        ({}, ["enabled"]),
+        ({"enabled": "yes"}, ["enabled"]),
+        ({"enabled": True, "retryAfter": 0}, ["retryAfter"]),
+        ({"enabled": True, "retryAfter": True}, ["retryAfter"]),
+        ({"enabled": True, "retryAfter": 1.5}, ["retryAfter"]),
+        ({"enabled": True, "detail": ""}, ["detail"]),
+        ({"enabled": True, "detail": "x" * 501}, ["detail"]),
+        (
+            {"enabled": 1, "retryAfter": -1, "detail": 3, "extra": 1},
+            ["extra", "enabled", "retryAfter", "detail"],
+        ),
+    ],
+)
+async def test_put_validates(gw: Client, admin: str, body: object, fields: list[str]) -> None:
+    reply = await put(gw, admin, body)
+    assert reply.status == 422
+    problem = reply.json()
+    assert problem["type"] == BASE + "validation-error"
+    assert [e["field"] for e in problem["errors"]] == fields
+
+
+async def test_put_rejects_what_is_not_a_json_object(gw: Client, admin: str) -> None:
+    not_json = await gw.request(
+        "PUT",
+        "/admin/maintenance",
+        token=admin,
+        data=b"{",
+        headers={"Content-Type": "application/json"},
+    )
+    assert not_json.status == 400
+    array = await put(gw, admin, [True])
+    assert array.status == 400
+    text = await gw.request(
+        "PUT", "/admin/maintenance", token=admin, data=b"on", headers={"Content-Type": "text/plain"}
+    )
+    assert text.status == 415
+
+
+async def test_admin_api_needs_admin(gw: Client, token: TokenFactory) -> None:
+    assert (await gw.get("/admin/maintenance")).status == 401
+    reply = await gw.get("/admin/maintenance", token=token("read:pets", "write:pets"))
+    assert reply.status == 403
+    assert reply.json()["requiredScope"] == "admin"
+    wrong = await gw.request("DELETE", "/admin/maintenance", token=token("admin"))
+    assert wrong.status == 405
