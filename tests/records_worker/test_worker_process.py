@@ -1,0 +1,87 @@
+"""The worker as a real process: SIGTERM finishes the records in hand, commits, exits 0."""
+
+import asyncio
+from pathlib import Path
+
+import orjson
+import redis.asyncio as aioredis
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from records_worker.settings import Settings
+from tests.records_worker.helpers import (
+    eventually,
+    metric,
+    produce,
+    record_state,
+    seed,
+    vaccination,
+)
+from tests.records_worker.processes import start
+
+
+def worker_env(settings: Settings) -> dict[str, str]:
+    return {
+        "REDIS_URL": settings.redis_url,
+        "REDIS_KEY_PREFIX": settings.redis_key_prefix,
+        "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
+        "MEDICAL_RECORDS_TOPIC": settings.topic,
+        "MEDICAL_RECORDS_DLQ_TOPIC": settings.dlq_topic,
+        "RECORDS_CONSUMER_GROUP": settings.consumer_group,
+        "KAFKA_SESSION_TIMEOUT_MS": str(settings.session_timeout_ms),
+        "PROBLEM_BASE_URL": settings.problem_base_url,
+    }
+
+
+async def committed_total(settings: Settings) -> int:
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        group_id=settings.consumer_group,
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    try:
+        total = 0
+        for partition in range(settings.partitions):
+            total += await consumer.committed(TopicPartition(settings.topic, partition)) or 0
+        return total
+    finally:
+        await consumer.stop()
+
+
+async def test_sigterm_finishes_in_flight_records_commits_and_exits_0(
+    settings: Settings, redis_client: aioredis.Redis, key_prefix: str, tmp_path: Path
+) -> None:
+    env = {**worker_env(settings), "RECORD_PROCESSING_DELAY_MS": "1500"}
+    worker = await asyncio.to_thread(
+        start, "records-worker", "RECORDS_WORKER_PORT", env, tmp_path / "worker.log"
+    )
+    try:
+        records = [vaccination() for _ in range(5)]
+        for record in records:
+            await seed(redis_client, key_prefix, record)
+        await produce(
+            settings.kafka_bootstrap_servers, settings.topic, [orjson.dumps(r) for r in records]
+        )
+
+        async def scrape() -> str:
+            return await asyncio.to_thread(_get, worker.url + "/metrics")
+
+        await eventually(scrape, lambda text: metric(text, "records_in_flight") == 5)
+        code = await asyncio.to_thread(worker.terminate)
+        assert code == 0, worker.tail()
+    finally:
+        worker.kill()
+
+    for record in records:
+        state = await record_state(redis_client, key_prefix, record["id"])
+        assert state["status"] == "COMPLETED"
+        assert state["effects"] == 1
+    assert await committed_total(settings) == 5
+    assert "Traceback" not in worker.tail(200)
+
+
+def _get(url: str) -> str:
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=2) as resp:
+        return str(resp.read().decode())
