@@ -8,6 +8,9 @@ from aiohttp import web
 from service_kit.problems import BadRequest, FieldError, PayloadTooLarge, UnsupportedMediaType
 
 DEFAULT_MAX_BODY = 64 * 1024
+# The body once read, so that a second reader (an Idempotency-Key check, then the handler)
+# gets the same bytes instead of an exhausted stream.
+RAW_BODY = web.RequestKey("raw_body", bytes)
 
 
 def is_json_type(content_type: str) -> bool:
@@ -18,6 +21,11 @@ def is_json_type(content_type: str) -> bool:
 
 async def read_body(request: web.Request, max_bytes: int = DEFAULT_MAX_BODY) -> bytes:
     """The whole body, refusing anything past ``max_bytes`` with 413 before buffering it."""
+    if RAW_BODY in request:
+        cached = request[RAW_BODY]
+        if len(cached) > max_bytes:
+            raise PayloadTooLarge(f"The request body exceeds the limit of {max_bytes} bytes.")
+        return cached
     length = request.content_length
     if length is not None and length > max_bytes:
         raise PayloadTooLarge(f"The request body exceeds the limit of {max_bytes} bytes.")
@@ -28,7 +36,9 @@ async def read_body(request: web.Request, max_bytes: int = DEFAULT_MAX_BODY) -> 
         if size > max_bytes:
             raise PayloadTooLarge(f"The request body exceeds the limit of {max_bytes} bytes.")
         chunks.append(chunk)
-    return b"".join(chunks)
+    body = b"".join(chunks)
+    request[RAW_BODY] = body
+    return body
 
 
 async def read_json_object(
