@@ -28,8 +28,9 @@ LEAK_PATTERNS = [
     re.compile(p)
     for p in (
         r"Traceback \(most recent call last\)",
-        r'File "[^"]+", line \d+',
-        r"(?<![\w.])/(?:home|usr|srv|work|tmp|opt|var|root)/[\w./-]+",
+        r'File \\?"[^"]+\\?", line \d+',
+        r"(?<![\w.])/(?:app|home|usr|srv|work|tmp|opt|var|root)/[\w./-]+",
+        r"[\w.-]+/[\w.-]+\.py\b",
         r"site-packages",
         r"[A-Za-z]:\\\\",
         re.escape(CANARY),

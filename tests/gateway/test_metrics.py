@@ -1,0 +1,22 @@
+"""/metrics: requests by route and status, latency, rate-limit decisions, maintenance gauge."""
+
+from tests.gateway.conftest import Client
+
+
+async def test_metrics_by_route_and_status(gw: Client, rw: str) -> None:
+    await gw.get("/v1/pets/echo", token=rw)
+    await gw.get("/v1/pets/echo")
+    await gw.get("/v1/pets/status-500", token=rw)
+    reply = await gw.get("/metrics")
+    assert reply.status == 200
+    assert reply.headers["Content-Type"].startswith("text/plain")
+    text = reply.body.decode()
+    route = 'route="/v1/pets/{pet_id}"'
+    assert f'http_requests_total{{method="GET",{route},status="200"}} 1.0' in text
+    assert f'http_requests_total{{method="GET",{route},status="401"}} 1.0' in text
+    assert f'http_requests_total{{method="GET",{route},status="502"}} 1.0' in text
+    assert f"http_request_duration_seconds_count{{{route}}} 3.0" in text
+    assert 'gateway_rate_limit_decisions_total{decision="allowed"} 3.0' in text
+    assert 'gateway_rate_limit_decisions_total{decision="limited"} 0.0' in text
+    assert 'gateway_upstream_failures_total{kind="5xx",upstream="pets"} 1.0' in text
+    assert "gateway_maintenance_enabled 0.0" in text
