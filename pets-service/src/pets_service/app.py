@@ -44,7 +44,8 @@ async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
     )
     keys = Keys(settings.redis_key_prefix)
     app[REDIS] = client
-    app[PETS] = PetStore(client, keys)
+    app[PETS] = pets = PetStore(client, keys)
     app[PREFERENCES] = PreferenceStore(client, keys)
     yield
+    await pets.close()
     await storage.disconnect(client)

@@ -40,7 +40,8 @@ async def disconnect(client: Redis) -> None:
     await client.aclose(close_connection_pool=True)
 
 
-def unavailable() -> ServiceUnavailable:
+def unavailable(exc: RedisError) -> ServiceUnavailable:
+    log.warning("redis call failed: %s", type(exc).__name__)
     return ServiceUnavailable(
         "The pet store's database is unreachable or too slow; retry shortly.",
         retry_after=UNAVAILABLE_RETRY_AFTER,
@@ -55,8 +56,7 @@ def translate_errors(fn: Callable[P, Awaitable[R]]) -> Callable[P, Coroutine[Any
         try:
             return await fn(*args, **kwargs)
         except RedisError as exc:
-            log.warning("redis call failed: %s", type(exc).__name__)
-            raise unavailable() from None
+            raise unavailable(exc) from None
 
     return wrapper
 

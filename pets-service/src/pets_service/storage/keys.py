@@ -8,8 +8,12 @@ class Keys:
     prefix: str
 
     def pet(self, pet_id: str) -> str:
-        """A hash: the pet's JSON document, its version and the indexes it is listed in."""
+        """A string: the pet's version, a newline, then its JSON document."""
         return f"{self.prefix}pet:{pet_id}"
+
+    def pet_memberships(self, pet_id: str) -> str:
+        """A string: the index keys the pet is listed in, one per line."""
+        return f"{self.prefix}pet:{pet_id}:indexes"
 
     def pet_index(self, species: str | None = None, status: str | None = None) -> str:
         """A sorted set of pet ids (all scores 0, so ordered by id) for one filter combination."""

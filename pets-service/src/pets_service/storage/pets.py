@@ -1,53 +1,60 @@
-"""Pets in Redis: one hash per pet plus id-ordered indexes, changed only by atomic scripts.
+"""Pets in Redis: one string per pet plus id-ordered indexes, changed only by atomic scripts.
 
-A pet's hash holds ``doc`` (its JSON representation, served as is), ``version`` and
-``idx`` (the index keys it is listed in, so a write can unlist it from the old ones).
-Indexes are sorted sets with every score 0, so ZRANGE BYLEX walks them in id order:
-a page costs the same however many pets exist.
+A pet's value is its version, a newline, then its JSON representation (served as is), so
+one GET (or one MGET for many pets) reads both. A second key lists the indexes the pet is
+in, so a write can unlist it from the old ones. Indexes are sorted sets with every score 0:
+ZRANGE BYLEX walks them in id order, and a page costs the same however many pets exist.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
-from pets_service.storage import as_bytes, translate_errors
+from pets_service.storage import translate_errors, unavailable
 from pets_service.storage.keys import Keys
+from service_kit.batching import TickBatcher
 
-# KEYS: pet, indexes...  ARGV: id, doc, version, idx
+# KEYS: pet, memberships, indexes...  ARGV: id, value, memberships
 _CREATE = """
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'doc', ARGV[2], 'version', ARGV[3], 'idx', ARGV[4])
-for i = 2, #KEYS do redis.call('ZADD', KEYS[i], 0, ARGV[1]) end
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('SET', KEYS[2], ARGV[3])
+for i = 3, #KEYS do redis.call('ZADD', KEYS[i], 0, ARGV[1]) end
 return 1
 """
 
-# KEYS: pet, new indexes...  ARGV: id, expected version, doc, new version, idx
+# KEYS: pet, memberships, new indexes...  ARGV: id, expected version, value, memberships
 # Returns -1 when the pet is gone, 0 when written, else the current (unexpected) version.
 _REPLACE = """
-local current = redis.call('HGET', KEYS[1], 'version')
-if not current then return -1 end
+local value = redis.call('GET', KEYS[1])
+if not value then return -1 end
+local current = string.match(value, '^(%d+)\\n')
 if current ~= ARGV[2] then return tonumber(current) end
-local old = redis.call('HGET', KEYS[1], 'idx') or ''
+local old = redis.call('GET', KEYS[2]) or ''
 for key in string.gmatch(old, '[^\\n]+') do redis.call('ZREM', key, ARGV[1]) end
-redis.call('HSET', KEYS[1], 'doc', ARGV[3], 'version', ARGV[4], 'idx', ARGV[5])
-for i = 2, #KEYS do redis.call('ZADD', KEYS[i], 0, ARGV[1]) end
+redis.call('SET', KEYS[1], ARGV[3])
+redis.call('SET', KEYS[2], ARGV[4])
+for i = 3, #KEYS do redis.call('ZADD', KEYS[i], 0, ARGV[1]) end
 return 0
 """
 
-# KEYS: pet  ARGV: id, '1' to check the version (else '0'), then the versions allowed.
+# KEYS: pet, memberships  ARGV: id, '1' to check the version (else '0'), allowed versions...
 # Returns -1 when the pet is gone, 0 when deleted, else the current (unexpected) version.
 _DELETE = """
-local current = redis.call('HGET', KEYS[1], 'version')
-if not current then return -1 end
+local value = redis.call('GET', KEYS[1])
+if not value then return -1 end
+local current = string.match(value, '^(%d+)\\n')
 if ARGV[2] == '1' then
   local allowed = false
   for i = 3, #ARGV do if ARGV[i] == current then allowed = true end end
   if not allowed then return tonumber(current) end
 end
-local old = redis.call('HGET', KEYS[1], 'idx') or ''
+local old = redis.call('GET', KEYS[2]) or ''
 for key in string.gmatch(old, '[^\\n]+') do redis.call('ZREM', key, ARGV[1]) end
-redis.call('DEL', KEYS[1])
+redis.call('DEL', KEYS[1], KEYS[2])
 return 0
 """
 
@@ -72,6 +79,17 @@ class Page:
     last_id: str | None  # set when more pets follow; the next page starts after it
 
 
+def _stored(value: bytes | None) -> StoredPet | None:
+    if value is None:
+        return None
+    version, _, doc = value.partition(b"\n")
+    return StoredPet(int(version), doc)
+
+
+def _value(version: int, doc: bytes) -> bytes:
+    return b"%d\n%b" % (version, doc)
+
+
 class PetStore:
     def __init__(self, redis: Redis, keys: Keys) -> None:
         self._redis = redis
@@ -79,20 +97,30 @@ class PetStore:
         self._create = redis.register_script(_CREATE)
         self._replace = redis.register_script(_REPLACE)
         self._delete = redis.register_script(_DELETE)
+        # Reads made in the same tick by concurrent requests go out as one MGET.
+        self._reads: TickBatcher[str, bytes | None] = TickBatcher(self._mget)
 
-    @translate_errors
+    async def close(self) -> None:
+        await self._reads.close()
+
+    async def _mget(self, keys: Sequence[str]) -> list[bytes | None]:
+        return cast(list[bytes | None], await self._redis.mget(keys))
+
     async def get(self, pet_id: str) -> StoredPet | None:
-        version, doc = await self._redis.hmget(self._keys.pet(pet_id), ["version", "doc"])
-        if version is None or doc is None:
-            return None
-        return StoredPet(int(version), as_bytes(doc))
+        # The hot path: no decorator frame, one batched MGET shared with concurrent reads.
+        try:
+            value = await self._reads.submit(self._keys.pet(pet_id))
+        except RedisError as exc:
+            raise unavailable(exc) from None
+        return _stored(value)
 
     @translate_errors
     async def create(self, pet_id: str, doc: bytes, *, species: str, status: str) -> bool:
         """Store a new pet at version 1; False when the id is taken."""
         indexes = self._keys.pet_indexes(species, status)
         created = await self._create(
-            keys=[self._keys.pet(pet_id), *indexes], args=[pet_id, doc, 1, "\n".join(indexes)]
+            keys=[self._keys.pet(pet_id), self._keys.pet_memberships(pet_id), *indexes],
+            args=[pet_id, _value(1, doc), "\n".join(indexes)],
         )
         return bool(created)
 
@@ -104,8 +132,8 @@ class PetStore:
         ``expected_version`` (compare-and-set, with its index memberships)."""
         indexes = self._keys.pet_indexes(species, status)
         outcome = await self._replace(
-            keys=[self._keys.pet(pet_id), *indexes],
-            args=[pet_id, expected_version, doc, expected_version + 1, "\n".join(indexes)],
+            keys=[self._keys.pet(pet_id), self._keys.pet_memberships(pet_id), *indexes],
+            args=[pet_id, expected_version, _value(expected_version + 1, doc), "\n".join(indexes)],
         )
         return _result(int(outcome), expected_version + 1)
 
@@ -115,7 +143,10 @@ class PetStore:
     ) -> WriteResult:
         """Delete the pet; when ``allowed_versions`` is given, only at one of them."""
         check = ["0"] if allowed_versions is None else ["1", *map(str, sorted(allowed_versions))]
-        outcome = await self._delete(keys=[self._keys.pet(pet_id)], args=[pet_id, *check])
+        outcome = await self._delete(
+            keys=[self._keys.pet(pet_id), self._keys.pet_memberships(pet_id)],
+            args=[pet_id, *check],
+        )
         return _result(int(outcome), None)
 
     @translate_errors
@@ -134,14 +165,10 @@ class PetStore:
         ids = [pet_id.decode() for pet_id in cast(list[bytes], found)]
         more = len(ids) > limit
         ids = ids[:limit]
-        docs: list[bytes | None] = []
-        if ids:
-            async with self._redis.pipeline(transaction=False) as pipe:
-                for pet_id in ids:
-                    pipe.hget(self._keys.pet(pet_id), "doc")
-                docs = await pipe.execute()
+        values = await self._mget([self._keys.pet(pet_id) for pet_id in ids]) if ids else []
         # A pet deleted between the two calls is simply left out of the page.
-        return Page([doc for doc in docs if doc is not None], ids[-1] if more else None)
+        pets = [_stored(value) for value in values]
+        return Page([pet.doc for pet in pets if pet is not None], ids[-1] if more else None)
 
 
 def _result(outcome: int, new_version: int | None) -> WriteResult:
