@@ -76,7 +76,7 @@ def parse_args(argv: list[str] | None) -> tuple[Options, bool]:
         burst_records=args.burst_records,
     )
     if args.quick:
-        options = Options(**{**options.__dict__, **quick, "burst_records": 100})
+        options = Options(**{**options.__dict__, **quick, "burst_records": 200})
     return options, not args.no_install
 
 
@@ -120,8 +120,9 @@ def report(bench: Bench, tools: Tools, started: float) -> int:
     say("\n" + title + "\n")
     say(output.target_table(bench.targets, summaries, busy, single))
     say(
-        "CPU µs/req: CPU time of the processes serving that path (see bench.json 'serving') "
-        "per request; loadgen µs/req: the load generator's own.\n"
+        "CPU µs/req: CPU time of the processes serving that path (bench.json: 'serving') per "
+        "request; loadgen µs/req: the load generator's own;\nothers, cores: CPU that other "
+        "processes on the machine used meanwhile (near 0 for a clean measurement).\n"
     )
     say(output.ratio_table(items) + "\n")
     say(output.pipeline_text(bench.pipeline))

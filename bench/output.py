@@ -21,7 +21,7 @@ def target_rows(
         main = summaries.get((key, busy))
         if main is None:
             why = target.missing or "no run completed"
-            rows.append([target.label, f"not measured: {why}", "", "", "", "", "", ""])
+            rows.append([target.label, f"not measured: {why}", "", "", "", "", "", "", ""])
             continue
         one = summaries.get((key, single))
         rows.append(
@@ -34,6 +34,7 @@ def target_rows(
                 f"{main.loadgen_cpu_us_per_request:.0f}",
                 str(main.errors),
                 _ms(one.p50_ms) if one else "-",
+                f"{main.others_cores:.2f}",
             ]
         )
     return rows
@@ -54,6 +55,7 @@ def target_table(
         "loadgen µs/req",
         "errors",
         f"-c{single} p50 ms",
+        "others, cores",
     ]
     text = table(measured, header) if measured else ""
     skipped = [f"{r[0]}: {r[1]}" for r in rows if r[1].startswith("not measured")]
@@ -61,7 +63,7 @@ def target_table(
 
 
 def ratio_table(items: list[Ratio]) -> str:
-    return table(ratio_rows(items), ["ratio", "value", "goal", "verdict"])
+    return table(ratio_rows(items), ["ratio", "value", "goal", "verdict"], left=(0, 3))
 
 
 def pipeline_text(pipeline: dict[str, Any]) -> str:

@@ -24,6 +24,23 @@ def parse_stat(text: str) -> tuple[int, float]:
     return ppid, ticks / CLOCK_TICKS
 
 
+def parse_machine_stat(text: str) -> float:
+    """Busy CPU seconds of the whole machine (all cores) from the text of /proc/stat."""
+    for line in text.splitlines():
+        fields = line.split()
+        if fields and fields[0] == "cpu":
+            user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, fields[1:9])
+            return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
+    raise ValueError("no cpu line in /proc/stat")
+
+
+def machine_busy_seconds() -> float:
+    try:
+        return parse_machine_stat(Path("/proc/stat").read_text())
+    except (OSError, ValueError):
+        return 0.0
+
+
 def cpu_seconds(pid: int) -> float:
     """CPU time (user + system, all threads) a live process has used; 0 once it is gone."""
     try:

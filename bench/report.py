@@ -1,7 +1,7 @@
 """From load runs to the figures: per-target summaries, the ratios with their targets, the table."""
 
 import statistics
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -20,6 +20,7 @@ class Sample:
     result: LoadResult
     server_cpu_s: float  # CPU time of the processes serving this target, during the run
     loadgen_cpu_s: float  # CPU time of the load generator itself
+    machine_cpu_s: float = 0.0  # busy CPU time of the whole machine, all processes
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -42,6 +43,7 @@ class Summary:
     requests: int
     errors: int
     rps_spread: tuple[float, float]  # lowest and highest round
+    others_cores: float  # CPU that neither the serving processes nor the generator used
 
 
 def summarize(samples: Iterable[Sample]) -> dict[tuple[str, int], Summary]:
@@ -65,8 +67,18 @@ def summarize(samples: Iterable[Sample]) -> dict[tuple[str, int], Summary]:
             requests=requests,
             errors=sum(s.result.errors for s in group),
             rps_spread=(min(rates), max(rates)),
+            others_cores=_others(group),
         )
     return out
+
+
+def _others(group: Sequence[Sample]) -> float:
+    """Cores' worth of CPU that other processes on the machine took during the runs."""
+    seconds = sum(s.result.duration_s for s in group)
+    if seconds <= 0 or not all(s.machine_cpu_s for s in group):
+        return 0.0
+    rest = sum(s.machine_cpu_s - s.server_cpu_s - s.loadgen_cpu_s for s in group)
+    return max(0.0, rest / seconds)
 
 
 @dataclass(frozen=True)
@@ -176,13 +188,15 @@ def ratios(summaries: dict[tuple[str, int], Summary], busy: int, single: int) ->
     ]
 
 
-def table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
-    """A plain text table; the first column left-aligned, the others right-aligned."""
+def table(
+    rows: Sequence[Sequence[str]], header: Sequence[str], left: Collection[int] = (0,)
+) -> str:
+    """A plain text table; the ``left`` columns left-aligned, the others right-aligned."""
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
 
     def line(cells: Sequence[str]) -> str:
         parts = [
-            str(c).ljust(w) if i == 0 else str(c).rjust(w)
+            str(c).ljust(w) if i in left else str(c).rjust(w)
             for i, (c, w) in enumerate(zip(cells, widths, strict=True))
         ]
         return "  ".join(parts).rstrip()
@@ -195,6 +209,6 @@ def ratio_rows(items: Sequence[Ratio]) -> list[list[str]]:
     rows = []
     for item in items:
         goal = f"{item.op} {item.shown(item.goal)}"
-        value = item.shown(item.value) if item.value is not None else (item.missing or "-")
-        rows.append([item.name, value, goal, item.verdict])
+        verdict = item.verdict if item.missing is None else f"{item.verdict}: {item.missing}"
+        rows.append([item.name, item.shown(item.value), goal, verdict])
     return rows

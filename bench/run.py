@@ -24,7 +24,7 @@ from bench.load import (
 )
 from bench.nginx import nginx_pids, start_nginx
 from bench.pipeline import PipelineSetup, run_pipeline
-from bench.procs import Child, Children, total_cpu
+from bench.procs import Child, Children, machine_busy_seconds, total_cpu
 from bench.report import Sample
 from bench.suite import StartError, start_embedded, start_service, wait_http
 from bench.targets import SINGLE, Target, make_targets, rotated
@@ -53,7 +53,7 @@ class Options:
     python_loadgen: bool = False
     pipeline: bool = True
     record_delay_ms: int = 0
-    burst_records: int = 300
+    burst_records: int = 1000
 
 
 class Bench:
@@ -298,14 +298,15 @@ class Bench:
     async def sample(
         self, turn: int, target: Target, connections: int, duration: float
     ) -> Sample | None:
-        before = total_cpu(target.pids)
+        before, machine_before = total_cpu(target.pids), machine_busy_seconds()
         try:
             result, loadgen_cpu = await self.load(target, connections, duration)
         except (ParseError, TimeoutError, OSError) as exc:
             self.notes.append(f"{target.key} round {turn + 1} -c{connections}: {exc}")
             return None
         server_cpu = total_cpu(target.pids) - before
-        sample = Sample(target.key, turn, connections, result, server_cpu, loadgen_cpu)
+        machine = machine_busy_seconds() - machine_before
+        sample = Sample(target.key, turn, connections, result, server_cpu, loadgen_cpu, machine)
         self.samples.append(sample)
         return sample
 

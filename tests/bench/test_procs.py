@@ -6,7 +6,15 @@ import time
 from pathlib import Path
 
 import pytest
-from bench.procs import CLOCK_TICKS, Children, children_of, cpu_seconds, parse_stat
+from bench.procs import (
+    CLOCK_TICKS,
+    Children,
+    children_of,
+    cpu_seconds,
+    machine_busy_seconds,
+    parse_machine_stat,
+    parse_stat,
+)
 
 
 def test_stat_fields_are_counted_from_the_last_parenthesis() -> None:
@@ -14,6 +22,15 @@ def test_stat_fields_are_counted_from_the_last_parenthesis() -> None:
     fields = ["S", "77"] + ["0"] * 9 + [str(3 * CLOCK_TICKS), str(CLOCK_TICKS)] + ["0"] * 30
     text = "1234 ((a) b (c)) " + " ".join(fields)
     assert parse_stat(text) == (77, 4.0)
+
+
+def test_machine_busy_time_leaves_out_idle_and_iowait() -> None:
+    t = CLOCK_TICKS
+    text = f"cpu  {t} {t} {t} {100 * t} {50 * t} {t} {t} {t} 0 0\ncpu0 1 1 1 1 1 1 1 1 0 0\n"
+    assert parse_machine_stat(text) == 6.0
+    with pytest.raises(ValueError, match="no cpu line"):
+        parse_machine_stat("intr 1 2 3\n")
+    assert machine_busy_seconds() > 0
 
 
 def test_cpu_seconds_grows_while_a_process_works() -> None:

@@ -28,6 +28,13 @@ def test_summary_takes_medians_and_cpu_per_request_over_all_rounds() -> None:
     assert summary.rps_spread == (1000, 3000)
 
 
+def test_cpu_of_other_processes_is_what_the_machine_used_beyond_the_run() -> None:
+    quiet = sample("direct", 1000, 1, 2, cpu=3.0)
+    busy = Sample("direct", 1, 50, quiet.result, 3.0, 0.75, machine_cpu_s=3.75 + 5.0)
+    assert summarize([quiet])[("direct", 50)].others_cores == 0.0  # not measured
+    assert summarize([busy])[("direct", 50)].others_cores == pytest.approx(0.5)
+
+
 def test_connection_counts_are_kept_apart() -> None:
     summaries = summarize([sample("direct", 1000, 1, 2), sample("direct", 500, 0.2, 1, c=1)])
     assert summaries[("direct", 50)].rps == 1000
@@ -97,7 +104,7 @@ def test_ratio_rows_show_units_goals_and_verdicts() -> None:
         ["throughput", "0.91", ">= 0.85", "PASS"],
         ["added", "0.346 ms", "<= 0.300 ms", "MISS"],
         ["cost", "7.1 %", "<= 15.0 %", "PASS"],
-        ["absent", "not measured: x", "<= 15.0 %", "n/a"],
+        ["absent", "-", "<= 15.0 %", "n/a: not measured: x"],
     ]
 
 
@@ -109,3 +116,8 @@ def test_table_aligns_columns() -> None:
         "a              1",
         "long name  12345",
     ]
+
+
+def test_table_can_align_more_columns_left() -> None:
+    text = table([["a", "1", "PASS"], ["bb", "22", "n/a: why"]], ["r", "v", "verdict"], (0, 2))
+    assert text.splitlines()[2:] == ["a    1  PASS", "bb  22  n/a: why"]
