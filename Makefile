@@ -36,5 +36,12 @@ pytest: install
 
 test: lint typecheck pytest ## ruff, mypy and the whole test suite
 
+# Not part of `make test`: installs nginx and wrk with apt-get when run as root (else falls
+# back to what it has, and says so), matplotlib into the venv; results in bench-results/.
+bench: install ## the benchmark: gateway vs nginx vs direct vs hello-world, and the 202 pipeline
+	$(PY) -m pip install --quiet -r bench/requirements.txt \
+		|| echo "make bench: matplotlib could not be installed; bench.json only, no chart"
+	$(PY) -m bench $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
