@@ -81,6 +81,8 @@ async def test_the_command_serves_logs_json_and_stops_on_sigterm(
         "PETS_SERVICE_PORT": str(port),
         "REDIS_URL": redis_url,
         "REDIS_KEY_PREFIX": key_prefix,
+        # Nothing listens there: the service must serve pets whatever its broker does.
+        "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{free_port()}",
     }
     env.pop("PETSTORE_JWT_SECRET", None)  # the dev default: a warning at start-up
     command = Path(sys.executable).parent / "pets-service"

@@ -21,8 +21,6 @@ class Settings:
     max_body_bytes: int = 65536
     log_level: str = "INFO"
     shutdown_timeout: float = 10.0
-    # Seconds a client is told to wait (Retry-After) while Redis is unreachable.
-    unavailable_retry_after: int = 2
 
     @property
     def redis_timeout(self) -> float:
