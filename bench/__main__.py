@@ -15,9 +15,10 @@ from typing import Any
 import aiohttp
 
 from bench import chart, output
+from bench.parts import Options
 from bench.procs import Children
 from bench.report import ratios, summarize
-from bench.run import Bench, Options
+from bench.run import Bench
 from bench.tools import Tools, find_tools, version_of
 
 
@@ -127,10 +128,11 @@ def report(bench: Bench, tools: Tools, started: float) -> int:
     say(output.ratio_table(items) + "\n")
     say(output.pipeline_text(bench.pipeline))
     if bench.loadgen == "python":
+        why = "--python-loadgen was given" if tools.wrk else "wrk could not be installed"
         bench.notes.insert(
             0,
-            "the Python load generator was used (no wrk): absolute figures are lower, and it "
-            "takes CPU from the servers on this machine",
+            f"the Python load generator was used ({why}): absolute figures are lower, and it "
+            "takes more CPU from the servers on this machine than wrk would",
         )
     for note in bench.notes:
         say(f"note: {note}")
@@ -144,8 +146,9 @@ def report(bench: Bench, tools: Tools, started: float) -> int:
     json_path = options.out_dir / "bench.json"
     output.write_json(json_path, doc)
     png_path = options.out_dir / "bench.png"
-    why = chart.draw(png_path, bench.targets, summaries, items, busy, title)
-    say(f"\nwrote {json_path}" + (f" and {png_path}" if why is None else f" (no chart: {why})"))
+    no_chart = chart.draw(png_path, bench.targets, summaries, items, busy, title)
+    tail = f" and {png_path}" if no_chart is None else f" (no chart: {no_chart})"
+    say(f"\nwrote {json_path}{tail}")
     return 0 if summaries else 1
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 from bench.targets import SINGLE, make_targets, rotated
-from bench.tools import apt_candidate
+from bench.tools import Apt, apt_candidate, ensure
 
 POLICY = """nginx-light:
   Installed: (none)
@@ -39,3 +39,16 @@ def test_targets_name_the_processes_that_serve_them() -> None:
     assert targets["hello"].serving == ("hello",)
     assert set(SINGLE) <= set(targets)
     assert not any(t.ready for t in targets.values())
+
+
+def test_a_missing_tool_is_reported_not_installed_when_installing_is_off() -> None:
+    apt = Apt(lambda _: None)
+    path, note = ensure("no-such-tool-for-the-bench", ["no-such-package"], apt, install=False)
+    assert path is None
+    assert note == "no-such-tool-for-the-bench: not found (installing was turned off)"
+
+
+def test_a_present_tool_is_found_without_apt() -> None:
+    path, note = ensure("sh", ["dash"], Apt(lambda _: None), install=True)
+    assert path is not None
+    assert note == f"sh: {path}"
