@@ -3,7 +3,6 @@
 from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from pets_service.app import create_app
@@ -37,6 +36,3 @@ def rw(token: TokenFactory) -> dict[str, str]:
 @pytest.fixture
 def reader(token: TokenFactory) -> dict[str, str]:
     return bearer(token("read:pets"))
-
-
-__all__ = ["web"]
