@@ -6,6 +6,7 @@ from aiohttp import web
 
 from pets_service import storage
 from pets_service.access import VERIFIER, auth_middleware
+from pets_service.intake import setup_records
 from pets_service.routes import setup_routes
 from pets_service.settings import Settings
 from pets_service.state import PETS, PREFERENCES, REDIS, SETTINGS
@@ -28,6 +29,7 @@ def create_app(settings: Settings) -> web.Application:
     setup_metrics(app, SERVICE)
     app.middlewares.append(auth_middleware)
     app.cleanup_ctx.append(redis_ctx)
+    setup_records(app)  # after redis_ctx: its stores use the Redis client
     setup_health(app, {"redis": lambda: storage.ping(app[REDIS])})
     setup_routes(app)
     return app

@@ -2,16 +2,28 @@
 
 from aiohttp import web
 
-from pets_service import views
+from pets_service import record_views, views
+from pets_service.idempotency import idempotent
 
 
 def setup_routes(app: web.Application) -> None:
     router = app.router
     router.add_get("/v1/pets", views.list_pets, allow_head=False)
-    router.add_post("/v1/pets", views.create_pet)
+    router.add_post("/v1/pets", idempotent(views.create_pet))
     router.add_get("/v1/pets/{pet_id}", views.retrieve_pet, allow_head=False)
     router.add_put("/v1/pets/{pet_id}", views.replace_pet)
     router.add_patch("/v1/pets/{pet_id}", views.update_pet)
     router.add_delete("/v1/pets/{pet_id}", views.delete_pet)
     router.add_get("/v1/users/{user_id}/preferences", views.retrieve_preferences, allow_head=False)
     router.add_put("/v1/users/{user_id}/preferences", views.replace_preferences)
+    router.add_post(
+        "/v1/pets/{pet_id}/medical-records", idempotent(record_views.create_medical_record)
+    )
+    router.add_get(
+        "/v1/medical-records/{record_id}/status",
+        record_views.retrieve_record_status,
+        allow_head=False,
+    )
+    router.add_get(
+        "/v1/medical-records/{record_id}", record_views.retrieve_medical_record, allow_head=False
+    )

@@ -4,7 +4,14 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from service_kit.settings import DEFAULT_PROBLEM_BASE, DEV_JWT_SECRET, env_float, env_int, env_str
+from service_kit.settings import (
+    DEFAULT_PROBLEM_BASE,
+    DEV_JWT_SECRET,
+    env_bool,
+    env_float,
+    env_int,
+    env_str,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +28,16 @@ class Settings:
     max_body_bytes: int = 65536
     log_level: str = "INFO"
     shutdown_timeout: float = 10.0
+    # Medical records: published to Kafka, answered 202 (see docs/medical-records.md).
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    medical_records_topic: str = "medical-records"
+    medical_records_dlq_topic: str = "medical-records.dlq"
+    medical_records_partitions: int = 3
+    # On against Apache Kafka; the embedded broker fails InitProducerId.
+    kafka_idempotent_producer: bool = False
+    kafka_timeout_ms: int = 5000
+    record_republish_after_seconds: float = 60.0
+    idempotency_ttl_seconds: int = 86400
 
     @property
     def redis_timeout(self) -> float:
@@ -41,5 +58,30 @@ class Settings:
             log_level=env_str(environ, "LOG_LEVEL", d.log_level),
             shutdown_timeout=env_float(
                 environ, "SHUTDOWN_TIMEOUT_SECONDS", d.shutdown_timeout, minimum=0.0
+            ),
+            kafka_bootstrap_servers=env_str(
+                environ, "KAFKA_BOOTSTRAP_SERVERS", d.kafka_bootstrap_servers
+            ),
+            medical_records_topic=env_str(
+                environ, "MEDICAL_RECORDS_TOPIC", d.medical_records_topic
+            ),
+            medical_records_dlq_topic=env_str(
+                environ, "MEDICAL_RECORDS_DLQ_TOPIC", d.medical_records_dlq_topic
+            ),
+            medical_records_partitions=env_int(
+                environ, "MEDICAL_RECORDS_PARTITIONS", d.medical_records_partitions, minimum=1
+            ),
+            kafka_idempotent_producer=env_bool(
+                environ, "KAFKA_IDEMPOTENT_PRODUCER", d.kafka_idempotent_producer
+            ),
+            kafka_timeout_ms=env_int(environ, "KAFKA_TIMEOUT_MS", d.kafka_timeout_ms, minimum=1),
+            record_republish_after_seconds=env_float(
+                environ,
+                "RECORD_REPUBLISH_AFTER_SECONDS",
+                d.record_republish_after_seconds,
+                minimum=0.1,
+            ),
+            idempotency_ttl_seconds=env_int(
+                environ, "IDEMPOTENCY_TTL_SECONDS", d.idempotency_ttl_seconds, minimum=1
             ),
         )

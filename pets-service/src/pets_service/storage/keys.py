@@ -1,6 +1,9 @@
 """Every Redis key the pets service writes, built in one place and always with the prefix."""
 
+import hashlib
 from dataclasses import dataclass
+
+from service_kit.medical_records import processing_key, record_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,3 +33,17 @@ class Keys:
 
     def preferences(self, user_id: str) -> str:
         return f"{self.prefix}preferences:{user_id}"
+
+    def medical_record(self, record_id: str) -> str:
+        """A hash: a medical record's status entry (layout shared with the records worker)."""
+        return record_key(self.prefix, record_id)
+
+    def records_processing(self) -> str:
+        """A sorted set: ids of records still PROCESSING, scored by when last published."""
+        return processing_key(self.prefix)
+
+    def idempotency(self, caller: str, key: str) -> str:
+        """A string: an Idempotency-Key's claim, then its first answer. The caller and the
+        key are hashed, so any key a client sends makes a short, safe Redis key."""
+        digest = hashlib.sha256(f"{caller}\n{key}".encode()).hexdigest()
+        return f"{self.prefix}idempotency:{digest}"

@@ -1,0 +1,128 @@
+"""Publishing medical records to Kafka: connects lazily, and again by itself after an outage.
+
+Start-up never waits for the broker: a background task connects (retrying), and a publish
+connects on demand. A publish either gets the broker's acknowledgement (acks=all) within
+KAFKA_TIMEOUT_MS or raises BrokerUnavailable, which the caller answers with 503.
+"""
+
+import asyncio
+import contextlib
+import logging
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wait_exponential_jitter
+from tenacity.stop import stop_base
+
+from pets_service.settings import Settings
+from service_kit.kafka_topics import ensure_topics
+from service_kit.medical_records import TRACE_HEADER
+
+log = logging.getLogger("pets_service.producer")
+
+
+class BrokerUnavailable(Exception):
+    """The broker did not acknowledge the record in time (down, slow or refusing)."""
+
+
+class _when_closed(stop_base):  # lower case, like tenacity's own stop conditions
+    def __init__(self, closed: asyncio.Event) -> None:
+        self._closed = closed
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        return self._closed.is_set()
+
+
+class RecordPublisher:
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._timeout = settings.kafka_timeout_ms / 1000
+        self._producer: AIOKafkaProducer | None = None
+        self._topics_ready = False
+        self._lock = asyncio.Lock()
+        self._closed = asyncio.Event()
+
+    @property
+    def connected(self) -> bool:
+        return self._producer is not None
+
+    async def publish(self, key: str, value: bytes, trace_id: str) -> None:
+        try:
+            async with asyncio.timeout(self._timeout):
+                producer = await self._ready()
+                await producer.send_and_wait(
+                    self._settings.medical_records_topic,
+                    value,
+                    key=key.encode(),
+                    headers=[(TRACE_HEADER, trace_id.encode())],
+                )
+        except (TimeoutError, KafkaError, OSError) as exc:
+            # A broker that comes back may have lost its topics (the embedded one keeps
+            # them in memory): create them again before the next record.
+            self._topics_ready = False
+            log.warning("publish failed", extra={"error": type(exc).__name__})
+            raise BrokerUnavailable(str(exc) or type(exc).__name__) from None
+
+    async def _ready(self) -> AIOKafkaProducer:
+        async with self._lock:
+            if not self._topics_ready:
+                settings = self._settings
+                await ensure_topics(
+                    settings.kafka_bootstrap_servers,
+                    {
+                        settings.medical_records_topic: settings.medical_records_partitions,
+                        settings.medical_records_dlq_topic: 1,
+                    },
+                    timeout_s=self._timeout,
+                )
+                self._topics_ready = True
+            if self._producer is None:
+                self._producer = await self._start_producer()
+            return self._producer
+
+    async def _start_producer(self) -> AIOKafkaProducer:
+        settings = self._settings
+        producer = AIOKafkaProducer(
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            acks="all",
+            enable_idempotence=settings.kafka_idempotent_producer,
+            request_timeout_ms=settings.kafka_timeout_ms,
+            client_id="pets-service",
+        )
+        try:
+            await producer.start()
+        except BaseException:
+            await producer.stop()
+            raise
+        log.info("connected to the broker", extra={"bootstrap": settings.kafka_bootstrap_servers})
+        return producer
+
+    async def connect(self) -> None:
+        """Connect in the background until it works or the service stops."""
+        retrying = AsyncRetrying(
+            stop=_when_closed(self._closed),
+            wait=wait_exponential_jitter(multiplier=0.5, max=10.0, jitter=0.5),
+            retry=retry_if_exception_type((TimeoutError, KafkaError, OSError)),
+            sleep=self._pause,
+            reraise=False,
+            retry_error_callback=lambda state: None,
+        )
+        async for attempt in retrying:
+            with attempt:
+                async with asyncio.timeout(self._timeout):
+                    await self._ready()
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._closed.wait(), seconds)
+
+    async def close(self) -> None:
+        self._closed.set()
+        async with self._lock:
+            producer, self._producer = self._producer, None
+        if producer is not None:
+            try:
+                # Stopping flushes what is pending; a broker that is gone cannot hold it up.
+                await asyncio.wait_for(producer.stop(), self._timeout)
+            except Exception as exc:  # closing is best effort at shutdown
+                log.warning("closing the producer failed", extra={"error": type(exc).__name__})
