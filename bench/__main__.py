@@ -81,7 +81,9 @@ def parse_args(argv: list[str] | None) -> tuple[Options, bool]:
     return options, not args.no_install
 
 
-def meta(options: Options, tools: Tools, loadgen: str, started: float) -> dict[str, Any]:
+def meta(
+    options: Options, tools: Tools, loadgen: str, started: float, load: float
+) -> dict[str, Any]:
     return {
         "started": datetime.datetime.fromtimestamp(started, datetime.UTC).isoformat(),
         "seconds": round(time.time() - started, 1),
@@ -89,7 +91,7 @@ def meta(options: Options, tools: Tools, loadgen: str, started: float) -> dict[s
             "cpus": os.cpu_count(),
             "kernel": platform.release(),
             "python": platform.python_version(),
-            "loadavg_at_start": os.getloadavg()[0],
+            "loadavg_at_start": load,
         },
         "loadgen": loadgen,
         "wrk": version_of([tools.wrk, "-v"]) if tools.wrk else None,
@@ -109,7 +111,7 @@ async def measure(bench: Bench) -> None:
         await bench.measure_pipeline(http)
 
 
-def report(bench: Bench, tools: Tools, started: float) -> int:
+def report(bench: Bench, tools: Tools, started: float, load: float) -> int:
     options = bench.options
     busy, single = options.connections, 1
     summaries = summarize(bench.samples)
@@ -137,7 +139,7 @@ def report(bench: Bench, tools: Tools, started: float) -> int:
     for note in bench.notes:
         say(f"note: {note}")
     doc = output.document(
-        meta(options, tools, bench.loadgen, started),
+        meta(options, tools, bench.loadgen, started, load),
         bench.targets,
         summaries,
         items,
@@ -175,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     finally:
         children.stop_all()
-    return report(bench, tools, started)
+    return report(bench, tools, started, load_now)
 
 
 def _interrupt(signum: int, frame: object) -> None:
