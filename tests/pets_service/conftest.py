@@ -7,6 +7,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from pets_service.app import create_app
 from pets_service.settings import Settings
+from petstore_cli.embedded import free_port
 from tests.conftest import TEST_SECRET, TokenFactory
 from tests.pets_service.helpers import BASE, Client, bearer
 
@@ -18,6 +19,8 @@ def settings(redis_url: str, key_prefix: str) -> Settings:
         redis_key_prefix=key_prefix,
         jwt_secret=TEST_SECRET,
         problem_base_url=BASE,
+        # Pets need no broker: point the records producer at a port nothing listens on.
+        kafka_bootstrap_servers=f"127.0.0.1:{free_port()}",
     )
 
 

@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from pets_service.app import create_app
 from pets_service.settings import Settings
-from petstore_cli.embedded import Server
+from petstore_cli.embedded import Server, free_port
 from tests.conftest import TEST_SECRET
 from tests.pets_service.helpers import BASE, Client, create_pet, problem
 
@@ -26,6 +26,7 @@ async def own_client(own_redis: Server, key_prefix: str) -> AsyncIterator[Client
         redis_timeout_ms=TIMEOUT_MS,
         jwt_secret=TEST_SECRET,
         problem_base_url=BASE,
+        kafka_bootstrap_servers=f"127.0.0.1:{free_port()}",
     )
     async with TestClient(TestServer(create_app(settings))) as client:
         yield client
@@ -106,6 +107,7 @@ async def test_service_starts_while_redis_is_down(
         redis_timeout_ms=TIMEOUT_MS,
         jwt_secret=TEST_SECRET,
         problem_base_url=BASE,
+        kafka_bootstrap_servers=f"127.0.0.1:{free_port()}",
     )
     async with TestClient(TestServer(create_app(settings))) as client:
         assert (await client.get("/readyz")).status == 503
