@@ -46,3 +46,33 @@ def worker_settings(pets: PetsSettings, **overrides: Any) -> WorkerSettings:
 
 def vaccination_body(**fields: Any) -> dict[str, Any]:
     return {"type": "VACCINATION", "date": "2025-03-01", "vaccine": "Rabies", **fields}
+
+
+def pets_env(pets: PetsSettings) -> dict[str, str]:
+    """The environment that starts the pets service with these settings."""
+    return {
+        "REDIS_URL": pets.redis_url,
+        "REDIS_KEY_PREFIX": pets.redis_key_prefix,
+        "KAFKA_BOOTSTRAP_SERVERS": pets.kafka_bootstrap_servers,
+        "MEDICAL_RECORDS_TOPIC": pets.medical_records_topic,
+        "MEDICAL_RECORDS_DLQ_TOPIC": pets.medical_records_dlq_topic,
+        "KAFKA_TIMEOUT_MS": str(pets.kafka_timeout_ms),
+        "RECORD_REPUBLISH_AFTER_SECONDS": str(pets.record_republish_after_seconds),
+        "PETSTORE_JWT_SECRET": pets.jwt_secret,
+        "PROBLEM_BASE_URL": pets.problem_base_url,
+    }
+
+
+def worker_env(worker: WorkerSettings) -> dict[str, str]:
+    """The environment that starts the records worker with these settings."""
+    return {
+        "REDIS_URL": worker.redis_url,
+        "REDIS_KEY_PREFIX": worker.redis_key_prefix,
+        "KAFKA_BOOTSTRAP_SERVERS": worker.kafka_bootstrap_servers,
+        "MEDICAL_RECORDS_TOPIC": worker.topic,
+        "MEDICAL_RECORDS_DLQ_TOPIC": worker.dlq_topic,
+        "RECORDS_CONSUMER_GROUP": worker.consumer_group,
+        "RECORD_PROCESSING_DELAY_MS": str(worker.processing_delay_ms),
+        "KAFKA_SESSION_TIMEOUT_MS": str(worker.session_timeout_ms),
+        "PROBLEM_BASE_URL": worker.problem_base_url,
+    }

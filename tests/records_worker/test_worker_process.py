@@ -6,6 +6,7 @@ from pathlib import Path
 import orjson
 import redis.asyncio as aioredis
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 from records_worker.settings import Settings
 from tests.records_worker.helpers import (
@@ -16,20 +17,19 @@ from tests.records_worker.helpers import (
     seed,
     vaccination,
 )
+from tests.records_worker.intake import worker_env
 from tests.records_worker.processes import start
 
 
-def worker_env(settings: Settings) -> dict[str, str]:
-    return {
-        "REDIS_URL": settings.redis_url,
-        "REDIS_KEY_PREFIX": settings.redis_key_prefix,
-        "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
-        "MEDICAL_RECORDS_TOPIC": settings.topic,
-        "MEDICAL_RECORDS_DLQ_TOPIC": settings.dlq_topic,
-        "RECORDS_CONSUMER_GROUP": settings.consumer_group,
-        "KAFKA_SESSION_TIMEOUT_MS": str(settings.session_timeout_ms),
-        "PROBLEM_BASE_URL": settings.problem_base_url,
-    }
+async def group_members(settings: Settings) -> list[object]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        [response] = await admin.describe_consumer_groups([settings.consumer_group])
+        [group] = response.groups
+        return list(group[-1])  # members
+    finally:
+        await admin.close()
 
 
 async def committed_total(settings: Settings) -> int:
@@ -77,6 +77,7 @@ async def test_sigterm_finishes_in_flight_records_commits_and_exits_0(
         assert state["status"] == "COMPLETED"
         assert state["effects"] == 1
     assert await committed_total(settings) == 5
+    assert await group_members(settings) == []  # it left the group rather than timing out
     assert "Traceback" not in worker.tail(200)
 
 

@@ -8,6 +8,7 @@ offsets, so a record is never skipped: at worst it is delivered again, which has
 import asyncio
 import logging
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import CommitFailedError
@@ -23,6 +24,7 @@ from service_kit.kafka_topics import ensure_topics
 log = logging.getLogger("records_worker.consumer")
 
 POLL_TIMEOUT_MS = 500
+FETCH_MAX_WAIT_MS = 100
 Batch = dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
 
 
@@ -101,6 +103,8 @@ class RecordsConsumer:
             heartbeat_interval_ms=max(100, settings.session_timeout_ms // 4),
             request_timeout_ms=max(settings.kafka_timeout_ms, settings.session_timeout_ms + 1000),
             max_poll_records=settings.concurrency * 2,
+            # The embedded broker holds a fetch for its whole wait even when records arrive.
+            fetch_max_wait_ms=FETCH_MAX_WAIT_MS,
             client_id="records-worker",
         )
         dlq = AIOKafkaProducer(
@@ -210,8 +214,18 @@ class RecordsConsumer:
     async def _close(self, consumer: AIOKafkaConsumer, dlq: AIOKafkaProducer) -> None:
         # Stopping leaves the group, so the partitions move at once rather than after the
         # session timeout. A broker that is gone cannot hold shutdown up past the timeout.
+        _leave_even_at_generation_zero(consumer)
         for client in (consumer, dlq):
             try:
                 await asyncio.wait_for(client.stop(), self._settings.kafka_timeout)
             except Exception as exc:  # closing is best effort; the session is over anyway
                 log.warning("closing a kafka client failed", extra={"error": type(exc).__name__})
+
+
+def _leave_even_at_generation_zero(consumer: AIOKafkaConsumer) -> None:
+    """aiokafka sends LeaveGroup only past generation 0 (Apache Kafka's first generation is
+    1), but the embedded broker numbers its first generation 0: without this, a worker that
+    stops there leaves its partitions idle until its session times out."""
+    coordinator: Any = getattr(consumer, "_coordinator", None)
+    if getattr(coordinator, "generation", None) == 0 and getattr(coordinator, "member_id", ""):
+        coordinator.generation = 1  # LeaveGroup carries only the group and member ids
