@@ -68,16 +68,21 @@ class Tour:
             data = json.dumps(json_body).encode()
             hdrs.setdefault("Content-Type", "application/json")
         started = time.perf_counter()
-        async with self.http.request(method, url, headers=hdrs, data=data) as resp:
-            raw = await resp.read()
-            elapsed = (time.perf_counter() - started) * 1000
-            body: Any = None
-            if raw:
-                try:
-                    body = json.loads(raw)
-                except ValueError:
-                    body = raw[:200].decode("utf-8", "replace")
-            return Reply(resp.status, resp.headers, body, elapsed)
+        try:
+            async with self.http.request(method, url, headers=hdrs, data=data) as resp:
+                raw = await resp.read()
+                status, resp_headers = resp.status, resp.headers
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            # Status 0 stands for "no answer"; the step shows why.
+            return Reply(0, {}, type(exc).__name__, (time.perf_counter() - started) * 1000)
+        elapsed = (time.perf_counter() - started) * 1000
+        body: Any = None
+        if raw:
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                body = raw[:200].decode("utf-8", "replace")
+        return Reply(status, resp_headers, body, elapsed)
 
     async def step(
         self,
@@ -94,10 +99,9 @@ class Tour:
         wanted = str(expect) + ("" if not headers_present else " + " + ", ".join(headers_present))
         step = Step(name, f"{method} {shown}", wanted)
         self.steps.append(step)
-        try:
-            reply = await self.call(method, url, **kwargs)
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            step.got = f"no answer ({type(exc).__name__})"
+        reply = await self.call(method, url, **kwargs)
+        if reply.status == 0:
+            step.got = f"no answer ({reply.body})"
             return None
         missing = [h for h in headers_present if h not in reply.headers]
         problem = None
@@ -465,6 +469,8 @@ PARTS: list[Callable[[Tour], Awaitable[None]]] = [
 async def run_tour(gateway: str, stubs: dict[str, str], secret: str) -> list[Step]:
     async with aiohttp.ClientSession(timeout=TIMEOUT) as http:
         tour = Tour(http, gateway, stubs, secret)
+        if (await tour.call("GET", tour.gw + "/healthz")).status != 200:
+            raise ConnectionError("no answer from its /healthz")
         for part in PARTS:
             await part(tour)
         return tour.steps
