@@ -39,7 +39,10 @@ class RecordPublisher:
         self._timeout = settings.kafka_timeout_ms / 1000
         self._producer: AIOKafkaProducer | None = None
         self._topics_ready = False
-        self._lock = asyncio.Lock()
+        # Connecting (topics, then the producer) runs in a task of its own that requests
+        # wait for but never cancel: aiokafka leaks the socket of a bootstrap cut short,
+        # and its own request timeouts already bound every step.
+        self._connecting: asyncio.Task[AIOKafkaProducer] | None = None
         self._closed = asyncio.Event()
 
     @property
@@ -49,7 +52,10 @@ class RecordPublisher:
     async def publish(self, key: str, value: bytes, trace_id: str) -> None:
         try:
             async with asyncio.timeout(self._timeout):
-                producer = await self._ready()
+                if self._producer is not None and self._topics_ready:
+                    producer = self._producer
+                else:
+                    producer = await asyncio.shield(self._connect_task())
                 await producer.send_and_wait(
                     self._settings.medical_records_topic,
                     value,
@@ -63,22 +69,27 @@ class RecordPublisher:
             log.warning("publish failed", extra={"error": type(exc).__name__})
             raise BrokerUnavailable(str(exc) or type(exc).__name__) from None
 
-    async def _ready(self) -> AIOKafkaProducer:
-        async with self._lock:
-            if not self._topics_ready:
-                settings = self._settings
-                await ensure_topics(
-                    settings.kafka_bootstrap_servers,
-                    {
-                        settings.medical_records_topic: settings.medical_records_partitions,
-                        settings.medical_records_dlq_topic: 1,
-                    },
-                    timeout_s=self._timeout,
-                )
-                self._topics_ready = True
-            if self._producer is None:
-                self._producer = await self._start_producer()
-            return self._producer
+    def _connect_task(self) -> "asyncio.Task[AIOKafkaProducer]":
+        if self._connecting is None or self._connecting.done():
+            self._connecting = asyncio.create_task(self._connect(), name="records-producer")
+            self._connecting.add_done_callback(_retrieve)
+        return self._connecting
+
+    async def _connect(self) -> AIOKafkaProducer:
+        settings = self._settings
+        if not self._topics_ready:
+            await ensure_topics(
+                settings.kafka_bootstrap_servers,
+                {
+                    settings.medical_records_topic: settings.medical_records_partitions,
+                    settings.medical_records_dlq_topic: 1,
+                },
+                timeout_s=self._timeout,
+            )
+            self._topics_ready = True
+        if self._producer is None:
+            self._producer = await self._start_producer()
+        return self._producer
 
     async def _start_producer(self) -> AIOKafkaProducer:
         settings = self._settings
@@ -109,8 +120,7 @@ class RecordPublisher:
         )
         async for attempt in retrying:
             with attempt:
-                async with asyncio.timeout(self._timeout):
-                    await self._ready()
+                await asyncio.shield(self._connect_task())
 
     async def _pause(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
@@ -118,11 +128,23 @@ class RecordPublisher:
 
     async def close(self) -> None:
         self._closed.set()
-        async with self._lock:
-            producer, self._producer = self._producer, None
+        connecting = self._connecting
+        if connecting is not None and not connecting.done():
+            # Bounded by aiokafka's request timeouts (a connect, then a request or two).
+            done, _ = await asyncio.wait({connecting}, timeout=3 * self._timeout + 1)
+            if not done:
+                connecting.cancel()
+                await asyncio.wait({connecting})
+        producer, self._producer = self._producer, None
         if producer is not None:
             try:
                 # Stopping flushes what is pending; a broker that is gone cannot hold it up.
                 await asyncio.wait_for(producer.stop(), self._timeout)
             except Exception as exc:  # closing is best effort at shutdown
                 log.warning("closing the producer failed", extra={"error": type(exc).__name__})
+
+
+def _retrieve(task: "asyncio.Task[AIOKafkaProducer]") -> None:
+    """Mark a failed connect as seen: whoever waited on it has handled the error."""
+    if not task.cancelled():
+        task.exception()

@@ -25,7 +25,9 @@ async def ensure_topics(
         bootstrap_servers=bootstrap_servers, request_timeout_ms=int(timeout_s * 1000)
     )
     try:
-        await asyncio.wait_for(admin.start(), timeout_s)
+        # Not cut short from outside: aiokafka would leak the bootstrap connection. Its
+        # request timeout bounds the connect and the metadata request.
+        await admin.start()
         response = await asyncio.wait_for(
             admin.create_topics(
                 [
