@@ -8,10 +8,12 @@ import time
 
 import aiohttp
 import pytest
+import redis.asyncio as aioredis
 
 from gateway.settings import Settings
 from petstore_cli.embedded import free_port
-from service_kit.settings import SettingsError
+from service_kit.auth import mint_token
+from service_kit.settings import DEV_JWT_SECRET, SettingsError
 
 
 def test_defaults_match_configuration_doc() -> None:
@@ -112,7 +114,9 @@ def test_bad_values_fail_at_start(environ: dict[str, str]) -> None:
         Settings.from_env(environ)
 
 
-async def test_gateway_command_serves_and_stops_on_sigterm(redis_url: str) -> None:
+async def test_gateway_command_serves_and_stops_on_sigterm(
+    redis_url: str, key_prefix: str, redis_client: aioredis.Redis
+) -> None:
     port = free_port()
     env = {
         **os.environ,
@@ -142,6 +146,12 @@ async def test_gateway_command_serves_and_stops_on_sigterm(redis_url: str) -> No
                     await asyncio.sleep(0.05)
             async with http.get(f"http://127.0.0.1:{port}/readyz") as resp:
                 assert resp.status == 503  # no pets service there
+            # Under uvloop: the rate limiter's Redis client answers, then the proxy maps.
+            token = mint_token(DEV_JWT_SECRET, sub="proc", scopes=["read:pets"])
+            headers = {"Authorization": f"Bearer {token}"}
+            async with http.get(f"http://127.0.0.1:{port}/v1/pets", headers=headers) as resp:
+                assert resp.status == 502
+                assert resp.headers["X-RateLimit-Remaining"] == "999"
         proc.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(proc.wait(), 10) == 0
         assert proc.stderr is not None

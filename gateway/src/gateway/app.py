@@ -26,6 +26,7 @@ from gateway.guard import add_rate_limit_headers, guard_middleware
 from gateway.maintenance import MaintenanceFlag
 from gateway.metrics import GatewayMetrics
 from gateway.ratelimit import RateLimiter
+from gateway.resp import RespClient
 from gateway.settings import Settings
 from gateway.storage import Storage, StorageUnavailable, connect
 from gateway.upstream import Upstream
@@ -69,7 +70,8 @@ async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     timeout = settings.redis_timeout_ms / 1000
     client = connect(settings.redis_url, timeout)
-    storage = Storage(client, settings.redis_key_prefix, timeout)
+    fast = RespClient(settings.redis_url, timeout=timeout, on_write=app[METRICS].batch_size.observe)
+    storage = Storage(client, fast, settings.redis_key_prefix, timeout)
     app[STORAGE] = storage
     app[LIMITER] = RateLimiter(
         storage,
@@ -79,7 +81,7 @@ async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
         metrics=app[METRICS],
     )
     yield
-    await app[LIMITER].close()
+    await fast.close()
     await client.aclose()
 
 

@@ -1,14 +1,12 @@
 """Rate limiting: a fixed window per identity, counted in Redis, one round trip per request.
 
-Hits from requests that arrive in the same event-loop tick go to Redis as one pipeline.
+The hits of requests that arrive in the same event-loop tick leave in one write (RespClient).
 """
 
 import logging
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gateway.batcher import TickBatcher
 from gateway.metrics import GatewayMetrics
 from gateway.settings import FailMode
 from gateway.storage import Counted, Storage, StorageUnavailable
@@ -60,12 +58,7 @@ class RateLimiter:
         self._fail_open = fail_mode == "open"
         self.policy = f'"default";q={limit};w={window_seconds}'
         self._metrics = metrics
-        self._batcher: TickBatcher[str, Counted] = TickBatcher(self._flush)
         self._last_log = 0.0
-
-    async def _flush(self, keys: Sequence[str]) -> Sequence[Counted | BaseException]:
-        self._metrics.batch_size.observe(len(keys))
-        return await self._storage.count_hits([(key, self.limit, self._window_ms) for key in keys])
 
     async def check(self, identity: str) -> Decision | None:
         """The decision for one request; None when Redis is down and the mode is fail-open.
@@ -73,7 +66,7 @@ class RateLimiter:
         Raises 503 when Redis is down and the mode is fail-closed.
         """
         try:
-            counted = await self._batcher.submit(self._storage.rate_key(identity))
+            counted = await self._storage.count_hit(identity, self.limit, self._window_ms)
         except StorageUnavailable as exc:
             self._log_failure(exc)
             if self._fail_open:
@@ -100,6 +93,3 @@ class RateLimiter:
             self._last_log = now
             mode = "open" if self._fail_open else "closed"
             log.warning("rate limiter cannot reach Redis (%s); failing %s", exc, mode)
-
-    async def close(self) -> None:
-        await self._batcher.close()

@@ -1,8 +1,11 @@
-"""The only module that talks to Redis: rate-limit counters and the maintenance flag."""
+"""The only module that talks to Redis: rate-limit counters and the maintenance flag.
+
+The rate-limit script runs on the hot path through the pipelined ``RespClient``; the rest
+(maintenance flag, readiness ping) through redis-py.
+"""
 
 import asyncio
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +13,9 @@ import orjson
 import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
-from redis.exceptions import NoScriptError, RedisError
+from redis.exceptions import RedisError
+
+from gateway.resp import RespClient, RespError
 
 # Fixed window per identity, opened by its first request and lasting the window (key TTL).
 # A request is counted only while the count is below the limit, so the count never passes it.
@@ -60,38 +65,34 @@ def connect(url: str, timeout: float) -> aioredis.Redis:
 
 
 class Storage:
-    def __init__(self, client: aioredis.Redis, prefix: str, timeout: float) -> None:
+    def __init__(
+        self, client: aioredis.Redis, fast: RespClient, prefix: str, timeout: float
+    ) -> None:
         self._client = client
+        self._fast = fast
         self._prefix = prefix
         self._timeout = timeout
         self.maintenance_key = f"{prefix}gateway:maintenance"
 
-    def rate_key(self, identity: str) -> str:
-        return f"{self._prefix}gateway:ratelimit:{identity}"
-
-    async def count_hits(
-        self, hits: Sequence[tuple[str, int, int]]
-    ) -> list[Counted | BaseException]:
-        """Count (key, limit, window_ms) hits in one pipeline; loads the script on NOSCRIPT."""
+    async def count_hit(self, identity: str, limit: int, window_ms: int) -> Counted:
+        """Count one request of ``identity``; loads the script again on NOSCRIPT."""
+        key = f"{self._prefix}gateway:ratelimit:{identity}"
         try:
-            async with asyncio.timeout(self._timeout):
-                replies = await self._run_script(hits)
-                missing = [i for i, r in enumerate(replies) if isinstance(r, NoScriptError)]
-                if missing:
-                    # NOSCRIPT means the script did not run, so running it again is safe.
-                    await self._client.script_load(RATE_LIMIT_SCRIPT)
-                    again = await self._run_script([hits[i] for i in missing])
-                    for i, reply in zip(missing, again, strict=True):
-                        replies[i] = reply
-        except (RedisError, OSError, TimeoutError) as exc:
+            try:
+                reply = await self._fast.execute(
+                    "EVALSHA", RATE_LIMIT_SHA, 1, key, limit, window_ms
+                )
+            except RespError as exc:
+                if not str(exc).startswith("NOSCRIPT"):
+                    raise
+                # NOSCRIPT: the script did not run, so running it (and caching it) is safe.
+                reply = await self._fast.execute(
+                    "EVAL", RATE_LIMIT_SCRIPT, 1, key, limit, window_ms
+                )
+            allowed, count, now_s, now_us, ttl_ms = (int(x) for x in reply)
+        except (RespError, OSError, TimeoutError, ValueError, TypeError) as exc:
             raise StorageUnavailable(type(exc).__name__) from exc
-        return [_counted(reply) for reply in replies]
-
-    async def _run_script(self, hits: Sequence[tuple[str, int, int]]) -> list[Any]:
-        pipe = self._client.pipeline(transaction=False)
-        for key, limit, window_ms in hits:
-            pipe.execute_command("EVALSHA", RATE_LIMIT_SHA, 1, key, limit, window_ms)
-        return list(await pipe.execute(raise_on_error=False))
+        return Counted(allowed == 1, count, now_s * 1000 + now_us // 1000, ttl_ms)
 
     async def read_maintenance(self) -> dict[str, Any] | None:
         raw = await self._call(self._client.get(self.maintenance_key))
@@ -115,10 +116,3 @@ class Storage:
                 return await command
         except (RedisError, OSError, TimeoutError) as exc:
             raise StorageUnavailable(type(exc).__name__) from exc
-
-
-def _counted(reply: Any) -> Counted | BaseException:
-    if isinstance(reply, BaseException):
-        return StorageUnavailable(type(reply).__name__)
-    allowed, count, now_s, now_us, ttl_ms = (int(x) for x in reply)
-    return Counted(allowed == 1, count, now_s * 1000 + now_us // 1000, ttl_ms)
