@@ -25,7 +25,7 @@ def _claims(**over: object) -> dict[str, object]:
         "sub": "bob",
         "scope": "read:pets",
         "iat": now,
-        "exp": now + 60,
+        "exp": now + 3600,
         "iss": "petstore",
         "aud": "petstore-api",
     }
