@@ -19,6 +19,9 @@ from yarl import URL
 
 from gateway.app import create_app
 from gateway.settings import Settings
+from pets_service.app import create_app as create_pets_app
+from pets_service.settings import Settings as PetsSettings
+from petstore_cli.embedded import free_port
 from tests.conftest import TEST_SECRET, TokenFactory
 from tests.gateway.fakes import fake_pets_app
 from tests.gateway.leaks import RECORDED, Reply, scan
@@ -77,6 +80,35 @@ async def fake_pets() -> AsyncIterator[Upstream]:
     await server.start_server()
     yield Upstream(server)
     await server.close()
+
+
+PetsStarter = Callable[..., Awaitable[str]]
+
+
+@pytest.fixture
+async def start_pets(redis_url: str, key_prefix: str) -> AsyncIterator[PetsStarter]:
+    """start_pets(**pets settings overrides) -> the URL of a real pets service on port 0.
+
+    Its broker is a closed port unless a test passes ``kafka_bootstrap_servers``.
+    """
+    servers: list[TestServer] = []
+
+    async def start(**overrides: Any) -> str:
+        options: dict[str, Any] = {
+            "redis_url": redis_url,
+            "redis_key_prefix": key_prefix,
+            "jwt_secret": TEST_SECRET,
+            "problem_base_url": BASE,
+            "kafka_bootstrap_servers": f"127.0.0.1:{free_port()}",
+        }
+        server = TestServer(create_pets_app(PetsSettings(**(options | overrides))))
+        await server.start_server()
+        servers.append(server)
+        return str(server.make_url("")).rstrip("/")
+
+    yield start
+    for server in servers:
+        await server.close()
 
 
 @pytest.fixture

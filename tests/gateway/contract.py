@@ -54,7 +54,8 @@ def check_reply(reply: Reply) -> list[str]:
     operation = spec()["paths"][template].get(reply.method.lower())
     if operation is None:
         return [] if reply.status == 405 else [f"{reply.method} {template}: not documented"]
-    response = operation["responses"].get(str(reply.status))
+    responses = operation["responses"]
+    response = responses.get(str(reply.status)) or responses.get(f"{reply.status // 100}XX")
     if response is None:
         return [f"{reply.method} {template}: status {reply.status} not documented"]
     problems = []

@@ -9,12 +9,9 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from pets_service.app import create_app as create_pets_app
-from pets_service.settings import Settings as PetsSettings
 from petstore_cli.embedded import free_port
 from recommendations_stub.app import create_app as create_recommendations
-from tests.conftest import TEST_SECRET
-from tests.gateway.conftest import BASE, Client, GatewayFactory
+from tests.gateway.conftest import BASE, Client, GatewayFactory, PetsStarter
 from tests.gateway.contract import check_reply
 from tests.gateway.leaks import RECORDED
 from weather_stub.app import create_app as create_weather
@@ -29,21 +26,11 @@ async def _start(server: TestServer) -> str:
 
 @pytest.fixture
 async def suite(
-    redis_url: str, key_prefix: str, make_gateway: GatewayFactory
+    start_pets: PetsStarter, make_gateway: GatewayFactory
 ) -> AsyncIterator[dict[str, Any]]:
-    pets = TestServer(
-        create_pets_app(
-            PetsSettings(
-                redis_url=redis_url,
-                redis_key_prefix=key_prefix,
-                jwt_secret=TEST_SECRET,
-                problem_base_url=BASE,
-            )
-        )
-    )
     weather = TestServer(create_weather())
     recommendations = TestServer(create_recommendations())
-    urls = [await _start(s) for s in (pets, weather, recommendations)]
+    urls = [await start_pets()] + [await _start(s) for s in (weather, recommendations)]
     gw = await make_gateway(
         pets_service_url=urls[0],
         weather_url=urls[1],
@@ -56,7 +43,7 @@ async def suite(
         for url in urls[1:]:
             async with http.delete(url + "/admin/faults"):
                 pass
-    for server in (pets, weather, recommendations):
+    for server in (weather, recommendations):
         await server.close()
 
 
@@ -159,3 +146,34 @@ async def test_stub_refusing_is_502(
     reply = await gw.get(f"/v1/pets/{pet_id}/weather", token=rw)
     assert reply.status == 502
     assert reply.json()["type"] == BASE + "bad-gateway"
+
+
+@pytest.mark.parametrize(
+    ("status", "slug"), [(404, "not-found"), (422, "validation-error"), (418, "bad-request")]
+)
+async def test_stub_4xx_keeps_its_status_in_the_gateways_words(
+    suite: dict[str, Any], rw: str, status: int, slug: str
+) -> None:
+    gw: Client = suite["gw"]
+    pet_id = await _pet(gw, rw)
+    fault = {"mode": "error", "status": status}
+    async with suite["http"].put(suite["weather"] + "/admin/faults", json=fault) as resp:
+        assert resp.status == 200
+    reply = await gw.get(f"/v1/pets/{pet_id}/weather", token=rw)
+    assert reply.status == status
+    body = reply.json()
+    assert body["status"] == status
+    assert body["type"] == BASE + slug
+    assert body["instance"] == f"/v1/pets/{pet_id}/weather"  # not the stub's path
+
+
+async def test_client_conditions_do_not_reach_the_pet_lookup(
+    suite: dict[str, Any], rw: str
+) -> None:
+    gw: Client = suite["gw"]
+    pet_id = await _pet(gw, rw)
+    reply = await gw.get(
+        f"/v1/pets/{pet_id}/weather", token=rw, headers={"If-None-Match": '"1"', "If-Match": '"99"'}
+    )
+    assert reply.status == 200
+    assert reply.json()["petId"] == pet_id

@@ -1,31 +1,22 @@
 """Black-box: the real pets service and real Redis behind the gateway. Every reply is also
 checked against the OpenAPI document."""
 
-from collections.abc import AsyncIterator, Iterator
+import asyncio
+import time
+import uuid
+from collections.abc import Iterator
 
 import pytest
-from aiohttp.test_utils import TestServer
 
-from pets_service.app import create_app as create_pets_app
-from pets_service.settings import Settings as PetsSettings
-from tests.conftest import TEST_SECRET, TokenFactory
-from tests.gateway.conftest import BASE, Client, GatewayFactory
+from tests.conftest import TokenFactory
+from tests.gateway.conftest import BASE, Client, GatewayFactory, PetsStarter
 from tests.gateway.contract import check_reply
 from tests.gateway.leaks import RECORDED
 
 
 @pytest.fixture
-async def pets_url(redis_url: str, key_prefix: str) -> AsyncIterator[str]:
-    settings = PetsSettings(
-        redis_url=redis_url,
-        redis_key_prefix=key_prefix,
-        jwt_secret=TEST_SECRET,
-        problem_base_url=BASE,
-    )
-    server = TestServer(create_pets_app(settings))
-    await server.start_server()
-    yield str(server.make_url("")).rstrip("/")
-    await server.close()
+async def pets_url(start_pets: PetsStarter) -> str:
+    return await start_pets()
 
 
 @pytest.fixture
@@ -172,3 +163,45 @@ async def test_readiness_follows_the_pets_service(
     assert down.status == 503
     assert down.json()["checks"]["pets-service"] == "unreachable"
     assert int(down.headers["Retry-After"]) >= 1
+
+
+async def test_medical_record_accepted_through_the_gateway(
+    make_gateway: GatewayFactory, start_pets: PetsStarter, kafka_bootstrap: str, rw: str
+) -> None:
+    topic = f"medical-records-{uuid.uuid4().hex[:8]}"
+    url = await start_pets(kafka_bootstrap_servers=kafka_bootstrap, medical_records_topic=topic)
+    real = await make_gateway(pets_service_url=url)
+    pet = (await real.request("POST", "/v1/pets", token=rw, json=PET)).json()
+    record = {"type": "VACCINATION", "date": "2024-05-01", "vaccine": "Rabies"}
+    headers = {"Idempotency-Key": f"k-{uuid.uuid4()}"}
+    deadline = time.monotonic() + 20
+    while True:  # the producer connects in the background: 503 + Retry-After until then
+        accepted = await real.request(
+            "POST", f"/v1/pets/{pet['id']}/medical-records", token=rw, json=record, headers=headers
+        )
+        if accepted.status != 503 or time.monotonic() > deadline:
+            break
+        assert int(accepted.headers["Retry-After"]) > 0
+        await asyncio.sleep(0.2)
+    assert accepted.status == 202
+    body = accepted.json()
+    assert body["status"] == "PROCESSING"
+    assert accepted.headers["Location"] == body["statusUrl"]
+    again = await real.request(
+        "POST", f"/v1/pets/{pet['id']}/medical-records", token=rw, json=record, headers=headers
+    )
+    assert again.status == 202
+    assert again.json()["id"] == body["id"]
+    status = await real.get(body["statusUrl"], token=rw)
+    assert status.status == 200
+    assert status.json()["status"] == "PROCESSING"
+    assert status.headers["Retry-After"] == "1"
+    missing = await real.get(f"/v1/medical-records/{uuid.uuid4()}/status", token=rw)
+    assert missing.status == 404
+    invalid = await real.request(
+        "POST",
+        f"/v1/pets/{pet['id']}/medical-records",
+        token=rw,
+        json={"type": "SURGERY", "date": "2024-05-01"},
+    )
+    assert invalid.status == 422

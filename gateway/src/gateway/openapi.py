@@ -73,10 +73,18 @@ def _json_body(name: str, *types: str) -> Schema:
     }
 
 
+def _stub_refused() -> Schema:
+    return {
+        "description": "The service behind the route refused the request: its 4xx status.",
+        "headers": _headers((), rate=True),
+        "content": {PROBLEM_JSON: {"schema": ref("schemas", "Problem")}},
+    }
+
+
 def operation(
     op_id: str,
     summary: str,
-    responses: dict[int, Schema],
+    responses: dict[int | str, Schema],
     *,
     errors: tuple[int, ...] = (),
     body: Schema | None = None,
@@ -214,7 +222,7 @@ def _paths() -> dict[str, Any]:
             "get": operation(
                 "retrievePetWeather",
                 "Weather where the pet lives (from the weather service, 2 s deadline)",
-                {200: ok("The weather.", ref("schemas", "Weather"))},
+                {200: ok("The weather.", ref("schemas", "Weather")), "4XX": _stub_refused()},
                 errors=(400, 422, *_UPSTREAM),
             ),
         },
@@ -223,7 +231,10 @@ def _paths() -> dict[str, Any]:
             "get": operation(
                 "retrievePetRecommendations",
                 "Food, toys and care tips (from the recommendations service, 1 s deadline)",
-                {200: ok("The recommendations.", ref("schemas", "Recommendations"))},
+                {
+                    200: ok("The recommendations.", ref("schemas", "Recommendations")),
+                    "4XX": _stub_refused(),
+                },
                 errors=(400, 422, *_UPSTREAM),
             ),
         },

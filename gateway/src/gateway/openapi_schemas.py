@@ -113,7 +113,7 @@ SCHEMAS: dict[str, Schema] = {
         {
             "type": {"type": "string", "enum": RECORD_TYPES},
             "date": {"type": "string", "format": "date"},
-            "notes": {"type": "string", "maxLength": 2000},
+            "notes": text(2000, nullable=True),
             "vaccine": text(100),
             "procedure": text(100),
             "medication": text(100),
@@ -134,7 +134,11 @@ SCHEMAS: dict[str, Schema] = {
     "MedicalRecordStatus": _obj(
         {
             "id": {"type": "string", "format": "uuid"},
+            "petId": {"type": "string", "format": "uuid"},
             "status": {"type": "string", "enum": RECORD_STATUS},
+            "createdAt": {"type": "string", "format": "date-time"},
+            "updatedAt": {"type": "string", "format": "date-time"},
+            "resultUrl": {"type": "string", "format": "uri-reference"},
             "problem": ref("schemas", "Problem"),
         },
         ["id", "status"],

@@ -20,9 +20,10 @@ from gateway.maintenance import parse_update
 from gateway.proxy import relay, upstream_headers
 from gateway.storage import StorageUnavailable
 from gateway.upstream import FailureKind, Upstream
-from service_kit import auth
+from service_kit import auth, problems
 from service_kit.bodies import read_body, read_json_object
 from service_kit.jsonutil import JSON, json_response
+from service_kit.middleware import render
 from service_kit.problems import ServiceUnavailable
 
 PathOf = Callable[[str, dict[str, Any]], str]
@@ -63,12 +64,11 @@ async def _compose(request: web.Request, upstream: Upstream, path_of: PathOf) ->
     pets = app[PETS]
     pet_id = quote(request.match_info["pet_id"], safe="")
     headers = upstream_headers(request, app[CLIENT_ADDRESS])
+    # A plain read of the pet: the client's conditions are about this route, not the pet.
+    lookup = {k: v for k, v in headers.items() if k not in _NOT_FOR_LOOKUP}
     deadline = time.monotonic() + upstream.timeout
     pet_resp = await pets.send(
-        "GET",
-        f"/v1/pets/{pet_id}",
-        headers=headers,
-        deadline=min(pets.timeout, upstream.timeout),
+        "GET", f"/v1/pets/{pet_id}", headers=lookup, deadline=min(pets.timeout, upstream.timeout)
     )
     if pet_resp.status != 200:
         return relay(pets, pet_resp)
@@ -76,18 +76,34 @@ async def _compose(request: web.Request, upstream: Upstream, path_of: PathOf) ->
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise upstream.fail(FailureKind.TIMEOUT)
-    resp = await upstream.send(
-        "GET", path_of(pet_id, pet), headers=_trace_only(headers), deadline=remaining
-    )
-    if resp.status != 200:
-        return relay(upstream, resp)
-    upstream.json_object(resp)
-    return web.Response(body=resp.body, content_type=JSON)
+    # The stubs are internal and need no credentials: they get the trace only.
+    trace = {k: v for k, v in headers.items() if k in _TRACE}
+    resp = await upstream.send("GET", path_of(pet_id, pet), headers=trace, deadline=remaining)
+    if resp.status == 200:
+        upstream.json_object(resp)
+        return web.Response(body=resp.body, content_type=JSON)
+    upstream.check_status(resp)  # 5xx: 502; 503 or 429 with Retry-After: 503
+    if resp.status < 400:
+        raise upstream.fail(FailureKind.MALFORMED)  # no body to show, or a redirect inward
+    # A 4xx keeps its status, told in the gateway's words (the stub's body names its paths).
+    problem = _BY_STATUS.get(resp.status, problems.BadRequest)()
+    problem.detail = f"The {upstream.name} service refused the request ({resp.status})."
+    return render(request, problem, None if problem.status == resp.status else resp.status)
 
 
-def _trace_only(headers: dict[str, str]) -> dict[str, str]:
-    # The stubs are internal and need no credentials: send only the trace.
-    return {k: v for k, v in headers.items() if k in ("X-Request-ID", "traceparent", "Accept")}
+_NOT_FOR_LOOKUP = frozenset({"If-Match", "If-None-Match", "Idempotency-Key", "Content-Type"})
+_TRACE = frozenset({"X-Request-ID", "traceparent", "Accept"})
+_BY_STATUS: dict[int, Callable[[], problems.Problem]] = {
+    400: problems.BadRequest,
+    401: problems.Unauthorized,
+    403: problems.Forbidden,
+    404: problems.NotFound,
+    409: problems.Conflict,
+    413: problems.PayloadTooLarge,
+    415: problems.UnsupportedMediaType,
+    422: lambda: problems.ValidationFailed([]),
+    429: problems.TooManyRequests,
+}
 
 
 async def retrieve_maintenance(request: web.Request) -> web.Response:
