@@ -131,14 +131,11 @@ class RespClient:
             protocol.abort("no reply within the timeout")
 
     async def _connect(self) -> _Protocol:
-        if self._connecting is None:
-            self._connecting = asyncio.get_running_loop().create_task(self._open())
+        # Every caller waits for the same attempt; a caller that gives up does not cancel it.
         task = self._connecting
-        try:
-            return await asyncio.shield(task)
-        finally:
-            if self._connecting is task and task.done():
-                self._connecting = None
+        if task is None or task.done():
+            task = self._connecting = asyncio.get_running_loop().create_task(self._open())
+        return await asyncio.shield(task)
 
     async def _open(self) -> _Protocol:
         loop = asyncio.get_running_loop()
