@@ -1,5 +1,6 @@
 """`petstore run` as a user runs it: real child processes, readiness, clean stop."""
 
+import json
 import socket
 import subprocess
 import sys
@@ -12,9 +13,35 @@ from petstore_cli.embedded import free_port
 from tests.e2e.harness import pid_alive, ports_free, start_suite
 
 
-async def test_run_serves_then_stops_leaving_nothing_behind(workdir: Path) -> None:
+async def test_run_then_tour_then_stop_leaving_nothing_behind(workdir: Path) -> None:
     suite = start_suite(workdir)
     try:
+        tour = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "petstore_cli",
+                "tour",
+                "--json",
+                "--gateway",
+                suite.gateway,
+                "--weather-url",
+                suite.url("weather-stub"),
+                "--recommendations-url",
+                suite.url("recommendations-stub"),
+                "--secret",
+                suite.state["env"]["PETSTORE_JWT_SECRET"],
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        steps = json.loads(tour.stdout)
+        failed = [s for s in steps if not s["ok"]]
+        assert not failed, failed
+        assert len(steps) >= 40
+        assert tour.returncode == 0
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
             for service in suite.state["services"].values():
                 async with http.get(service + "/readyz") as resp:
@@ -43,13 +70,20 @@ def test_taken_port_gives_a_clear_message(workdir: Path) -> None:
         port = taken.getsockname()[1]
         result = subprocess.run(
             [sys.executable, "-m", "petstore_cli", "run", "--log-dir", str(workdir)],
-            env={"PATH": "/usr/bin:/bin", "GATEWAY_PORT": str(port),
-                 "PETS_SERVICE_PORT": str(free_port()), "WEATHER_STUB_PORT": str(free_port()),
-                 "RECOMMENDATIONS_STUB_PORT": str(free_port()),
-                 "RECORDS_WORKER_PORT": str(free_port()),
-                 "EMBEDDED_REDIS_PORT": str(free_port()),
-                 "EMBEDDED_KAFKA_PORT": str(free_port())},
-            capture_output=True, text=True, timeout=30, check=False,
+            env={
+                "PATH": "/usr/bin:/bin",
+                "GATEWAY_PORT": str(port),
+                "PETS_SERVICE_PORT": str(free_port()),
+                "WEATHER_STUB_PORT": str(free_port()),
+                "RECOMMENDATIONS_STUB_PORT": str(free_port()),
+                "RECORDS_WORKER_PORT": str(free_port()),
+                "EMBEDDED_REDIS_PORT": str(free_port()),
+                "EMBEDDED_KAFKA_PORT": str(free_port()),
+            },
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
         )
     assert result.returncode == 2
     assert f"port {port} (gateway) is already in use" in result.stdout
@@ -61,7 +95,10 @@ def test_a_child_that_dies_is_reported(workdir: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "petstore_cli", "run", "--free-ports", "--log-dir", str(workdir)],
         env={"PATH": "/usr/bin:/bin", "RATE_LIMIT": "not-a-number"},
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 1
     assert "gateway exited with code" in result.stdout

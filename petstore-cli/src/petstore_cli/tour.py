@@ -96,6 +96,8 @@ class Tour:
     ) -> Reply | None:
         url = path if path.startswith("http") else self.gw + path
         shown = path if not path.startswith("http") else path.split("//", 1)[1]
+        if self.pet:
+            shown = shown.replace(str(self.pet["id"]), "{id}")
         wanted = str(expect) + ("" if not headers_present else " + " + ", ".join(headers_present))
         step = Step(name, f"{method} {shown}", wanted)
         self.steps.append(step)
@@ -383,7 +385,15 @@ async def upstreams(t: Tour) -> None:
         ]
         for name, stub, spec, path, expect, hdrs in faults:
             await t.call("PUT", stub + "/admin/faults", json_body=spec)
-            await t.step(f"{name} stub: {spec['mode']}", "GET", path, expect, hdrs, token=t.rw)
+            label = " ".join(str(v) for k, v in spec.items() if k != "mode")
+            await t.step(
+                f"{name} stub: {spec['mode']} {label}".rstrip(),
+                "GET",
+                path,
+                expect,
+                hdrs,
+                token=t.rw,
+            )
             await t.call("DELETE", stub + "/admin/faults")
         await t.call("PUT", w + "/admin/faults", json_body={"mode": "error", "status": 500})
         for _ in range(6):
