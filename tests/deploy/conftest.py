@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from tests.deploy.dockerfile import Dockerfile
 from tests.deploy.repo import COMPOSE_FILE, ROOT, SERVICES, SHARED_LIBRARY, SUITE_ENV, read_env_file
 from tests.deploy.wheels import build_wheels

@@ -1,6 +1,7 @@
 """The build context: what .dockerignore lets Docker send; images must still get their sources."""
 
 import pytest
+
 from tests.deploy.dockerfile import Dockerfile, copy_sources
 from tests.deploy.dockerignore import context_files, is_excluded, read_rules
 from tests.deploy.repo import DOCKERIGNORE, ROOT, SERVICES, SHARED_LIBRARY

@@ -3,6 +3,8 @@
 from typing import Any
 
 import pytest
+
+from petstore_cli import chaos, plan
 from tests.deploy.composefile import (
     address,
     depends_on,
@@ -22,8 +24,6 @@ from tests.deploy.repo import (
     SUITE_ENV_REL,
     Service,
 )
-
-from petstore_cli import chaos, plan
 
 Services = dict[str, dict[str, Any]]
 python_services = pytest.mark.parametrize("service", list(SERVICES.values()), ids=list(SERVICES))

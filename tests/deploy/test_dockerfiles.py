@@ -1,6 +1,7 @@
 """Each Dockerfile: what it installs, who runs it, how it starts, stops and reports its health."""
 
 import pytest
+
 from tests.deploy.dockerfile import (
     Dockerfile,
     copy_sources,

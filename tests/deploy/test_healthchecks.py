@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from tests.deploy.dockerfile import Dockerfile, healthcheck_command
-from tests.deploy.repo import SERVICES, Service
 
 from petstore_cli.embedded import free_port
+from tests.deploy.dockerfile import Dockerfile, healthcheck_command
+from tests.deploy.repo import SERVICES, Service
 
 python_services = pytest.mark.parametrize("service", list(SERVICES.values()), ids=list(SERVICES))
 CHECK_DEADLINE = 10.0

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from packaging.utils import canonicalize_name
+
 from tests.deploy.repo import REQUIREMENTS_DEV, ROOT, SERVICES, SHARED_LIBRARY, Service
 from tests.deploy.wheels import dependency_closure, wheel_entry_points, wheel_files, wheel_metadata
 

@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+
 from tests.deploy.composefile import environment
 from tests.deploy.dockerfile import Dockerfile, env_assignments
 from tests.deploy.envnames import names_read, service_reads, settings_modules
