@@ -59,16 +59,36 @@ def start_suite(workdir: Path, extra_env: dict[str, str] | None = None) -> Runni
     state_file = workdir / "state.json"
     output = workdir / "launcher.out"
     env = {
-        k: v for k, v in os.environ.items()
-        if k not in {"REDIS_URL", "KAFKA_BOOTSTRAP_SERVERS", "PETS_SERVICE_URL", "WEATHER_URL",
-                     "RECOMMENDATIONS_URL", "PROBLEM_BASE_URL"}
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "REDIS_URL",
+            "KAFKA_BOOTSTRAP_SERVERS",
+            "PETS_SERVICE_URL",
+            "WEATHER_URL",
+            "RECOMMENDATIONS_URL",
+            "PROBLEM_BASE_URL",
+        }
     }
     env.update(extra_env or {})
     with output.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "petstore_cli", "run", "--free-ports",
-             "--state-file", str(state_file), "--log-dir", str(workdir / "logs")],
-            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+            [
+                sys.executable,
+                "-m",
+                "petstore_cli",
+                "run",
+                "--free-ports",
+                "--state-file",
+                str(state_file),
+                "--log-dir",
+                str(workdir / "logs"),
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
         )
     deadline = time.monotonic() + START_TIMEOUT
     while not state_file.exists():
