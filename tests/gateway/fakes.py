@@ -131,9 +131,11 @@ class RawServer:
         self.reply = b""
         self.reset = False
         self.port = 0
+        self.connections = 0
         self._server: asyncio.Server | None = None
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
         with contextlib.suppress(Exception):
             await reader.readuntil(b"\r\n\r\n")
             if self.reset:

@@ -53,6 +53,19 @@ async def test_429_with_every_header(make_gateway: GatewayFactory, token: TokenF
     assert (await gw.get("/v1/pets", token=token("read:pets", sub="other"))).status == 200
 
 
+async def test_switched_off_nothing_is_counted(
+    make_gateway: GatewayFactory, token: TokenFactory, redis_client: aioredis.Redis, key_prefix: str
+) -> None:
+    gw = await make_gateway(rate_limit=1, rate_limit_enabled=False)
+    tok = token("read:pets", sub="unlimited")
+    for _ in range(3):
+        reply = await gw.get("/v1/pets", token=tok)
+        assert reply.status == 200
+        assert not any(name in reply.headers for name in (*RATE_HEADERS, "RateLimit"))
+    assert (await gw.get("/v1/pets")).status == 401  # the rest of the gate stays
+    assert [key async for key in redis_client.scan_iter(match=f"{key_prefix}*ratelimit*")] == []
+
+
 async def test_window_resets(make_gateway: GatewayFactory, token: TokenFactory) -> None:
     gw = await make_gateway(rate_limit=1, rate_limit_window_seconds=1)
     tok = token("read:pets", sub="patient")

@@ -33,6 +33,7 @@ def test_defaults_match_configuration_doc() -> None:
         3600,
         "open",
     )
+    assert s.rate_limit_enabled is True
     assert (s.trusted_proxies, s.max_body_bytes) == ((), 65536)
     assert (s.circuit_failure_threshold, s.circuit_reset_seconds) == (5, 10.0)
     assert (s.redis_url, s.redis_key_prefix, s.redis_timeout_ms) == (
@@ -61,6 +62,7 @@ def test_every_variable_is_read() -> None:
             "RATE_LIMIT": "7",
             "RATE_LIMIT_WINDOW_SECONDS": "60",
             "RATE_LIMIT_FAIL_MODE": "CLOSED",
+            "RATE_LIMIT_ENABLED": "false",
             "TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16",
             "MAX_BODY_BYTES": "10",
             "CIRCUIT_FAILURE_THRESHOLD": "3",
@@ -86,6 +88,7 @@ def test_every_variable_is_read() -> None:
         rate_limit=7,
         rate_limit_window_seconds=60,
         rate_limit_fail_mode="closed",
+        rate_limit_enabled=False,
         trusted_proxies=("10.0.0.1", "192.168.0.0/16"),
         max_body_bytes=10,
         circuit_failure_threshold=3,
@@ -107,6 +110,7 @@ def test_every_variable_is_read() -> None:
         {"TRUSTED_PROXIES": "not-an-ip"},
         {"RATE_LIMIT": "0"},
         {"PETS_TIMEOUT_MS": "soon"},
+        {"RATE_LIMIT_ENABLED": "maybe"},
     ],
 )
 def test_bad_values_fail_at_start(environ: dict[str, str]) -> None:

@@ -4,11 +4,13 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from functools import partial
 
 import aiohttp
 from aiohttp import web
 
 from gateway import routes
+from gateway.circuit import CircuitBreaker, State
 from gateway.clientip import ClientAddress
 from gateway.context import (
     CLIENT_ADDRESS,
@@ -79,6 +81,7 @@ async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
         window_seconds=settings.rate_limit_window_seconds,
         fail_mode=settings.rate_limit_fail_mode,
         metrics=app[METRICS],
+        enabled=settings.rate_limit_enabled,
     )
     yield
     await fast.close()
@@ -96,30 +99,53 @@ async def http_ctx(app: web.Application) -> AsyncIterator[None]:
         skip_auto_headers=("User-Agent",),
         auto_decompress=True,
     )
-    failures = app[METRICS].upstream_failures
-    app[PETS] = Upstream(
-        "pets",
-        settings.pets_service_url,
-        session,
-        timeout=settings.pets_timeout_ms / 1000,
-        failures=failures,
-    )
-    app[WEATHER] = Upstream(
-        "weather",
-        settings.weather_url,
-        session,
-        timeout=settings.weather_timeout_ms / 1000,
-        failures=failures,
-    )
-    app[RECOMMENDATIONS] = Upstream(
-        "recommendations",
-        settings.recommendations_url,
-        session,
-        timeout=settings.recommendations_timeout_ms / 1000,
-        failures=failures,
+    session._retry_connection = False  # retries are ours: at most one, only if nothing was sent
+    metrics = app[METRICS]
+
+    def upstream(name: str, url: str, timeout_ms: int) -> Upstream:
+        return Upstream(
+            name,
+            url,
+            session,
+            timeout=timeout_ms / 1000,
+            failures=metrics.upstream_failures,
+            retries=metrics.upstream_retries,
+            retry_wait=settings.retry_wait_seconds,
+            breaker=circuit_breaker(name, settings, metrics),
+        )
+
+    app[PETS] = upstream("pets", settings.pets_service_url, settings.pets_timeout_ms)
+    app[WEATHER] = upstream("weather", settings.weather_url, settings.weather_timeout_ms)
+    app[RECOMMENDATIONS] = upstream(
+        "recommendations", settings.recommendations_url, settings.recommendations_timeout_ms
     )
     yield
     await session.close()
+
+
+def circuit_breaker(name: str, settings: Settings, metrics: GatewayMetrics) -> CircuitBreaker:
+    """A breaker whose state is a gauge (one series per state) and whose changes are counted."""
+
+    def changed(breaker: CircuitBreaker, old: State, new: State) -> None:
+        metrics.circuit_transitions.labels(name, new.value).inc()
+        level = logging.WARNING if new is State.OPEN else logging.INFO
+        log.log(level, "circuit %s: %s -> %s", name, old.value, new.value)
+
+    breaker = CircuitBreaker(
+        name,
+        threshold=settings.circuit_failure_threshold,
+        reset_seconds=settings.circuit_reset_seconds,
+        on_change=changed,
+    )
+    for state in State:
+        metrics.circuit_state.labels(name, state.value).set_function(
+            partial(_is_in, breaker, state)
+        )
+    return breaker
+
+
+def _is_in(breaker: CircuitBreaker, state: State) -> float:
+    return float(breaker.state is state)
 
 
 async def maintenance_ctx(app: web.Application) -> AsyncIterator[None]:

@@ -45,7 +45,7 @@ async def guard_middleware(request: web.Request, handler: Handler) -> web.Stream
         else "ip:" + app[CLIENT_ADDRESS].client_ip(request)
     )
     limiter = app[LIMITER]
-    decision = await limiter.check(identity)
+    decision = await limiter.check(identity) if limiter.enabled else None
     if decision is not None:
         request[RATE_DECISION] = decision
         if not decision.allowed:

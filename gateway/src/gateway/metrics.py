@@ -13,6 +13,9 @@ class GatewayMetrics:
     fail_closed: Counter
     batch_size: Histogram
     upstream_failures: Counter
+    upstream_retries: Counter
+    circuit_state: Gauge
+    circuit_transitions: Counter
     maintenance: Gauge
 
     @classmethod
@@ -38,6 +41,24 @@ class GatewayMetrics:
                 "gateway_upstream_failures",
                 "Failed upstream calls by upstream and kind",
                 ["upstream", "kind"],
+                registry=registry,
+            ),
+            upstream_retries=Counter(
+                "gateway_upstream_retries",
+                "Upstream calls retried after the connection failed before sending",
+                ["upstream"],
+                registry=registry,
+            ),
+            circuit_state=Gauge(
+                "gateway_circuit_state",
+                "1 for the state each upstream's circuit is in (closed, open, half_open)",
+                ["upstream", "state"],
+                registry=registry,
+            ),
+            circuit_transitions=Counter(
+                "gateway_circuit_transitions",
+                "Circuit state changes by upstream and the state entered",
+                ["upstream", "state"],
                 registry=registry,
             ),
             maintenance=Gauge(

@@ -4,7 +4,7 @@ from aiohttp import web
 from multidict import CIMultiDict
 
 from gateway.clientip import ClientAddress
-from gateway.upstream import FailureKind, Upstream, UpstreamResponse, retry_after_seconds
+from gateway.upstream import Call, FailureKind, UpstreamResponse, retry_after_seconds
 from service_kit import tracing
 from service_kit.jsonutil import JSON, PROBLEM_JSON
 
@@ -83,7 +83,7 @@ def _is_json(content_type: str | None) -> bool:
     return media == JSON or (media.startswith("application/") and media.endswith("+json"))
 
 
-def relay(upstream: Upstream, resp: UpstreamResponse) -> web.Response:
+def relay(call: Call, resp: UpstreamResponse) -> web.Response:
     """The upstream's answer for the client, or the 502/503 problem that replaces it.
 
     2xx/3xx/4xx pass through. A 503 with Retry-After passes through when its body is a
@@ -94,10 +94,10 @@ def relay(upstream: Upstream, resp: UpstreamResponse) -> web.Response:
     if resp.status == 503 and retry_after_seconds(resp.headers.get("Retry-After")) is not None:
         media = (content_type or "").partition(";")[0].strip().lower()
         if media == PROBLEM_JSON and resp.body:
-            upstream.json_object(resp)
-            upstream.record_failure(FailureKind.UNAVAILABLE)
+            call.json_object(resp)
+            call.upstream.record_failure(FailureKind.UNAVAILABLE)
             return web.Response(status=503, body=resp.body, headers=relayed_headers(resp))
-    upstream.check_status(resp)
+    call.check_status(resp)
     if resp.body and _is_json(content_type):
-        upstream.check_json(resp)
+        call.check_json(resp)
     return web.Response(status=resp.status, body=resp.body, headers=relayed_headers(resp))

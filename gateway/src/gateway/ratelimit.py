@@ -51,7 +51,9 @@ class RateLimiter:
         window_seconds: int,
         fail_mode: FailMode,
         metrics: GatewayMetrics,
+        enabled: bool = True,
     ) -> None:
+        self.enabled = enabled  # off: no check, no Redis call, no rate-limit headers
         self._storage = storage
         self.limit = limit
         self._window_ms = window_seconds * 1000

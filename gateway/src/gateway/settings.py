@@ -10,6 +10,7 @@ from service_kit.settings import (
     DEFAULT_PROBLEM_BASE,
     DEV_JWT_SECRET,
     SettingsError,
+    env_bool,
     env_float,
     env_int,
     env_str,
@@ -43,8 +44,11 @@ class Settings:
     problem_base_url: str = DEFAULT_PROBLEM_BASE
     log_level: str = "INFO"
     shutdown_timeout_seconds: float = 10.0
-    # Not in the environment: how often the maintenance flag is re-read from Redis.
+    rate_limit_enabled: bool = True
+    # Not in the environment: how often the maintenance flag is re-read from Redis, and the
+    # bounds of the random wait before the one retry of a refused connection (full jitter).
     maintenance_refresh_seconds: float = 0.5
+    retry_wait_seconds: tuple[float, float] = (0.0, 0.05)
 
     def __post_init__(self) -> None:
         if self.rate_limit_fail_mode not in ("open", "closed"):
@@ -84,6 +88,7 @@ class Settings:
                 environ, "RATE_LIMIT_WINDOW_SECONDS", 3600, minimum=1
             ),
             rate_limit_fail_mode="open" if fail_mode == "open" else "closed",
+            rate_limit_enabled=env_bool(environ, "RATE_LIMIT_ENABLED", True),
             trusted_proxies=tuple(p.strip() for p in proxies.split(",") if p.strip()),
             max_body_bytes=env_int(environ, "MAX_BODY_BYTES", 65536, minimum=1),
             circuit_failure_threshold=env_int(environ, "CIRCUIT_FAILURE_THRESHOLD", 5, minimum=1),

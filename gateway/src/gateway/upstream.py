@@ -1,7 +1,9 @@
 """Calling an upstream with a deadline, and mapping every way it can fail to 502/503/504.
 
-One ``Upstream`` per service (pets, weather, recommendations). Failures are counted by kind
-in one place (``record_failure``) so a circuit breaker or retry policy can hook in there.
+One ``Upstream`` per service (pets, weather, recommendations), each behind its own circuit
+breaker. A call is ``with upstream.call() as call: resp = await call.send(...)``; the checks
+on ``call`` turn a bad answer into the client's problem, and leaving the block tells the
+breaker whether the call failed. Failures are counted by kind in ``record_failure``.
 """
 
 import asyncio
@@ -10,17 +12,28 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from types import TracebackType
 from typing import Any
 
 import aiohttp
 import orjson
 from multidict import CIMultiDictProxy
 from prometheus_client import Counter
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_before_delay,
+    wait_random,
+)
 from yarl import URL
 
+from gateway.circuit import CircuitBreaker
 from service_kit.problems import BadGateway, GatewayTimeout, Problem, ServiceUnavailable
 
 MAX_RESPONSE_BYTES = 4 * 1024 * 1024
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
 
 class FailureKind(StrEnum):
@@ -50,61 +63,36 @@ class Upstream:
         *,
         timeout: float,
         failures: Counter,
+        breaker: CircuitBreaker,
+        retries: Counter,
+        retry_wait: tuple[float, float] = (0.0, 0.05),
         max_response_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
         self.name = name
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.breaker = breaker
         self._session = session
         self._failures = {kind: failures.labels(name, kind.value) for kind in FailureKind}
+        self._retries = retries.labels(name)
+        self._retry_wait = retry_wait
         self._max = max_response_bytes
+
+    def call(self) -> "Call":
+        return Call(self)
 
     def record_failure(self, kind: FailureKind) -> None:
         self._failures[kind].inc()
 
     def fail(self, kind: FailureKind) -> Problem:
-        """Count a failure and return the problem the client gets for it (never its body)."""
+        """Count a failure and return the problem the client gets for it (never its body).
+
+        Outside a call (the deadline was used up before it) the breaker is not told.
+        """
         self.record_failure(kind)
         if kind is FailureKind.TIMEOUT:
             return GatewayTimeout(f"The {self.name} service did not answer in time.")
         return BadGateway(f"The {self.name} service failed.")
-
-    async def send(
-        self,
-        method: str,
-        path_qs: str,
-        *,
-        headers: Mapping[str, str],
-        body: bytes | None = None,
-        deadline: float | None = None,
-    ) -> UpstreamResponse:
-        """The whole answer (status, headers, body) within the deadline, or a 502/504 problem.
-
-        ``path_qs`` is already percent-encoded (as received), and is sent unchanged.
-        """
-        deadline = self.timeout if deadline is None else deadline
-        try:
-            async with (
-                asyncio.timeout(deadline),
-                self._session.request(
-                    method,
-                    URL(self.base_url + path_qs, encoded=True),
-                    headers=headers,
-                    data=body,
-                    allow_redirects=False,
-                ) as resp,
-            ):
-                return UpstreamResponse(resp.status, resp.headers, await self._read(resp))
-        except TimeoutError:
-            raise self.fail(FailureKind.TIMEOUT) from None
-        except aiohttp.ClientConnectorError:
-            raise self.fail(FailureKind.REFUSED) from None
-        except (aiohttp.ClientResponseError, aiohttp.ClientPayloadError, _TooLarge):
-            raise self.fail(FailureKind.MALFORMED) from None
-        except (aiohttp.ClientConnectionError, OSError):
-            raise self.fail(FailureKind.RESET) from None
-        except aiohttp.ClientError:
-            raise self.fail(FailureKind.MALFORMED) from None
 
     async def probe(self, path: str, *, deadline: float) -> int:
         """The status of a GET ``path`` (for readiness); failures raise and are not counted."""
@@ -114,6 +102,46 @@ class Upstream:
         ):
             await resp.read()
             return resp.status
+
+    async def fetch(
+        self, method: str, url: URL, headers: Mapping[str, str], body: bytes | None, deadline: float
+    ) -> UpstreamResponse:
+        """The request, retried once (idempotent methods only) if the connection was refused
+        before anything was sent; raises the transport's errors. ``deadline`` is in event-loop
+        time; the caller enforces it, the retry only avoids waiting past it."""
+        try:
+            return await self._exchange(method, url, headers, body)
+        except aiohttp.ClientConnectorError as exc:
+            if method not in IDEMPOTENT_METHODS or not _not_sent(exc):
+                raise
+            first = exc
+        # The first attempt has been made (and refused): tenacity replays its outcome, then
+        # decides on the one retry: a random wait, and none that would end past the deadline.
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(2)
+            | stop_before_delay(deadline - asyncio.get_running_loop().time()),
+            wait=wait_random(*self._retry_wait),
+            retry=retry_if_exception(_not_sent),
+            before_sleep=self._count_retry,
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                if attempt.retry_state.attempt_number == 1:
+                    raise first
+                return await self._exchange(method, url, headers, body)
+        raise AssertionError("unreachable: tenacity returns or re-raises")  # pragma: no cover
+
+    def _count_retry(self, state: RetryCallState) -> None:
+        self._retries.inc()
+
+    async def _exchange(
+        self, method: str, url: URL, headers: Mapping[str, str], body: bytes | None
+    ) -> UpstreamResponse:
+        async with self._session.request(
+            method, url, headers=headers, data=body, allow_redirects=False
+        ) as resp:
+            return UpstreamResponse(resp.status, resp.headers, await self._read(resp))
 
     async def _read(self, resp: aiohttp.ClientResponse) -> bytes:
         length = resp.content_length
@@ -130,6 +158,81 @@ class Upstream:
             chunks.append(chunk)
         return b"".join(chunks)
 
+
+class Call:
+    """One call under the upstream's circuit breaker (a context manager).
+
+    Entering raises the 503 CircuitOpen problem while the circuit is open. Leaving reports
+    the outcome: a failure if ``fail`` was used (directly or by a check), a success if the
+    block ended normally or with another problem (e.g. a 503 with Retry-After, the upstream
+    answering in time), nothing at all if it ended otherwise (cancelled).
+    """
+
+    __slots__ = ("_failed", "_trial", "upstream")
+
+    def __init__(self, upstream: Upstream) -> None:
+        self.upstream = upstream
+        self._trial = False
+        self._failed = False
+
+    def __enter__(self) -> "Call":
+        self._trial = self.upstream.breaker.acquire()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        breaker = self.upstream.breaker
+        if self._failed:
+            breaker.failure(self._trial)
+        elif exc is None or isinstance(exc, Problem):
+            breaker.success(self._trial)
+        else:
+            breaker.release(self._trial)
+
+    @property
+    def name(self) -> str:
+        return self.upstream.name
+
+    def fail(self, kind: FailureKind) -> Problem:
+        self._failed = True
+        return self.upstream.fail(kind)
+
+    async def send(
+        self,
+        method: str,
+        path_qs: str,
+        *,
+        headers: Mapping[str, str],
+        body: bytes | None = None,
+        deadline: float | None = None,
+    ) -> UpstreamResponse:
+        """The whole answer (status, headers, body) within the deadline, or a 502/504 problem.
+
+        ``path_qs`` is already percent-encoded (as received), and is sent unchanged.
+        """
+        upstream = self.upstream
+        deadline = upstream.timeout if deadline is None else deadline
+        url = URL(upstream.base_url + path_qs, encoded=True)
+        try:
+            async with asyncio.timeout(deadline) as scope:
+                when = scope.when()
+                assert when is not None
+                return await upstream.fetch(method, url, headers, body, when)
+        except TimeoutError:
+            raise self.fail(FailureKind.TIMEOUT) from None
+        except aiohttp.ClientConnectorError:
+            raise self.fail(FailureKind.REFUSED) from None
+        except (aiohttp.ClientResponseError, aiohttp.ClientPayloadError, _TooLarge):
+            raise self.fail(FailureKind.MALFORMED) from None
+        except (aiohttp.ClientConnectionError, OSError):
+            raise self.fail(FailureKind.RESET) from None
+        except aiohttp.ClientError:
+            raise self.fail(FailureKind.MALFORMED) from None
+
     def check_status(self, resp: UpstreamResponse) -> None:
         """Raise the client's problem for a 5xx (502) or a 503/429 with Retry-After (503)."""
         status = resp.status
@@ -139,7 +242,7 @@ class Upstream:
             return
         retry_after = retry_after_seconds(resp.headers.get("Retry-After"))
         if status in (429, 503) and retry_after is not None:
-            self.record_failure(FailureKind.UNAVAILABLE)
+            self.upstream.record_failure(FailureKind.UNAVAILABLE)
             raise ServiceUnavailable(
                 f"The {self.name} service is unavailable; retry later.", retry_after=retry_after
             )
@@ -163,6 +266,13 @@ class Upstream:
         if not isinstance(value, dict):
             raise self.fail(FailureKind.MALFORMED)
         return value
+
+
+def _not_sent(exc: BaseException) -> bool:
+    """The connection failed before the request was sent (refused, unreachable, no DNS)."""
+    return isinstance(exc, aiohttp.ClientConnectorError) and not isinstance(
+        exc, aiohttp.ClientSSLError
+    )
 
 
 class _TooLarge(Exception):

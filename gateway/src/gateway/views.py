@@ -35,10 +35,12 @@ async def proxy_request(request: web.Request) -> web.Response:
     body = None
     if request.body_exists:
         body = await read_body(request, app[SETTINGS].max_body_bytes)
-    pets = app[PETS]
     headers = upstream_headers(request, app[CLIENT_ADDRESS])
-    resp = await pets.send(request.method, request.rel_url.raw_path_qs, headers=headers, body=body)
-    return relay(pets, resp)
+    with app[PETS].call() as call:
+        resp = await call.send(
+            request.method, request.rel_url.raw_path_qs, headers=headers, body=body
+        )
+        return relay(call, resp)
 
 
 async def retrieve_weather(request: web.Request) -> web.Response:
@@ -60,6 +62,7 @@ async def retrieve_recommendations(request: web.Request) -> web.Response:
 
 async def _compose(request: web.Request, upstream: Upstream, path_of: PathOf) -> web.Response:
     """Look the pet up (404 passes through), then ask ``upstream`` within its deadline."""
+    upstream.breaker.check()  # an open circuit answers at once, without the pet lookup either
     app = request.app
     pets = app[PETS]
     pet_id = quote(request.match_info["pet_id"], safe="")
@@ -67,24 +70,29 @@ async def _compose(request: web.Request, upstream: Upstream, path_of: PathOf) ->
     # A plain read of the pet: the client's conditions are about this route, not the pet.
     lookup = {k: v for k, v in headers.items() if k not in _NOT_FOR_LOOKUP}
     deadline = time.monotonic() + upstream.timeout
-    pet_resp = await pets.send(
-        "GET", f"/v1/pets/{pet_id}", headers=lookup, deadline=min(pets.timeout, upstream.timeout)
-    )
-    if pet_resp.status != 200:
-        return relay(pets, pet_resp)
-    pet = pets.json_object(pet_resp)
+    with pets.call() as call:
+        pet_resp = await call.send(
+            "GET",
+            f"/v1/pets/{pet_id}",
+            headers=lookup,
+            deadline=min(pets.timeout, upstream.timeout),
+        )
+        if pet_resp.status != 200:
+            return relay(call, pet_resp)
+        pet = call.json_object(pet_resp)
     remaining = deadline - time.monotonic()
     if remaining <= 0:
-        raise upstream.fail(FailureKind.TIMEOUT)
+        raise upstream.fail(FailureKind.TIMEOUT)  # not the stub's fault: its breaker is not told
     # The stubs are internal and need no credentials: they get the trace only.
     trace = {k: v for k, v in headers.items() if k in _TRACE}
-    resp = await upstream.send("GET", path_of(pet_id, pet), headers=trace, deadline=remaining)
-    if resp.status == 200:
-        upstream.json_object(resp)
-        return web.Response(body=resp.body, content_type=JSON)
-    upstream.check_status(resp)  # 5xx: 502; 503 or 429 with Retry-After: 503
-    if resp.status < 400:
-        raise upstream.fail(FailureKind.MALFORMED)  # no body to show, or a redirect inward
+    with upstream.call() as call:
+        resp = await call.send("GET", path_of(pet_id, pet), headers=trace, deadline=remaining)
+        if resp.status == 200:
+            call.json_object(resp)
+            return web.Response(body=resp.body, content_type=JSON)
+        call.check_status(resp)  # 5xx: 502; 503 or 429 with Retry-After: 503
+        if resp.status < 400:
+            raise call.fail(FailureKind.MALFORMED)  # no body to show, or a redirect inward
     # A 4xx keeps its status, told in the gateway's words (the stub's body names its paths).
     problem = _BY_STATUS.get(resp.status, problems.BadRequest)()
     problem.detail = f"The {upstream.name} service refused the request ({resp.status})."
