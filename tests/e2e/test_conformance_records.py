@@ -1,0 +1,151 @@
+"""The 202 pipeline (DESIGN 7) and Idempotency-Key, through the gateway, the broker and the
+records worker of the running suite (records take 500 ms each there: see conftest)."""
+
+import asyncio
+import time
+import uuid
+from typing import Any
+
+import pytest
+
+from tests.e2e.client import Api, Reply, check_common, check_problem
+
+DEADLINE = 20.0
+VACCINATION = {"type": "VACCINATION", "date": "2025-03-01", "vaccine": "Rabies"}
+
+
+async def submit(api: Api, pet: str, record: dict[str, Any], key: str | None = None) -> Reply:
+    headers = {"Idempotency-Key": key} if key else {}
+    return await api.send("POST", f"/v1/pets/{pet}/medical-records", json=record, headers=headers)
+
+
+async def poll_until_final(api: Api, status_url: str) -> Reply:
+    deadline = time.monotonic() + DEADLINE
+    while True:
+        reply = await api.send("GET", status_url)
+        assert reply.status == 200, reply
+        check_common(reply, rate_limited=True)
+        if reply.json()["status"] != "PROCESSING":
+            return reply
+        assert reply.headers["Retry-After"] == "1", reply
+        assert time.monotonic() < deadline, reply
+        await asyncio.sleep(0.1)
+
+
+async def test_accepted_record_is_processed_and_served(api: Api) -> None:
+    pet = (await api.create_pet())["id"]
+    accepted = await submit(api, pet, VACCINATION)
+    assert accepted.status == 202, accepted
+    check_common(accepted, rate_limited=True)
+    body = accepted.json()
+    status_url = f"/v1/medical-records/{body['id']}/status"
+    assert body == {"id": body["id"], "status": "PROCESSING", "statusUrl": status_url}
+    assert accepted.headers["Location"] == status_url
+
+    first = await api.send("GET", status_url)  # the worker needs 500 ms: still PROCESSING
+    assert first.status == 200, first
+    assert first.json()["status"] == "PROCESSING", first
+    assert first.headers["Retry-After"] == "1", first
+    early = await api.send("GET", f"/v1/medical-records/{body['id']}")
+    await check_problem(api, early, status=404, slug="not-found")
+
+    final = await poll_until_final(api, status_url)
+    done = final.json()
+    assert done["status"] == "COMPLETED", done
+    assert done["petId"] == pet
+    assert "Retry-After" not in final.headers, final
+    record = await api.send("GET", done["resultUrl"])
+    assert record.status == 200, record
+    check_common(record, rate_limited=True)
+    result = record.json()
+    assert (result["id"], result["petId"], result["vaccine"]) == (body["id"], pet, "Rabies")
+    assert "nextDueDate" in result, result
+
+
+async def test_record_that_cannot_be_processed_ends_failed(api: Api) -> None:
+    pet = (await api.create_pet())["id"]
+    accepted = await submit(api, pet, VACCINATION | {"vaccine": "Unicorn Dust"})
+    assert accepted.status == 202, accepted
+    record_id = accepted.json()["id"]
+    final = await poll_until_final(api, accepted.headers["Location"])
+    done = final.json()
+    assert done["status"] == "FAILED", done
+    problem = done["problem"]
+    assert problem["type"] == api.problem_base + "record-processing-failed", problem
+    assert problem["status"] == 422, problem
+    assert problem["errors"], problem
+    missing = await api.send("GET", f"/v1/medical-records/{record_id}")
+    await check_problem(api, missing, status=404, slug="not-found")
+
+
+IDEMPOTENT_POSTS = [
+    pytest.param("/v1/pets", {"name": "Rex", "species": "DOG"}, id="pet"),
+    pytest.param("/v1/pets/{pet}/medical-records", VACCINATION, id="medical-record"),
+]
+REUSED_KEY_WITHOUT_ERRORS = (
+    "422 idempotency-key-reused has no errors[] member: DESIGN 5 gives 400/422 problems "
+    "errors[{field, message}], and the OpenAPI document's 422 requires it"
+)
+
+
+async def first_answer(api: Api, path: str, body: dict[str, Any], key: str) -> tuple[str, Reply]:
+    path = path.format(pet=(await api.create_pet())["id"])
+    first = await api.send("POST", path, json=body, headers={"Idempotency-Key": key})
+    assert first.status in (201, 202), first
+    if first.status == 201:
+        api.created.append(first.json()["id"])
+    return path, first
+
+
+@pytest.mark.parametrize(("path", "body"), IDEMPOTENT_POSTS)
+async def test_same_key_same_body_replays_the_first_answer(
+    api: Api, path: str, body: dict[str, Any]
+) -> None:
+    key = str(uuid.uuid4())
+    path, first = await first_answer(api, path, body, key)
+    # The same request: JSON compared by value, so member order does not matter.
+    again = await api.send(
+        "POST", path, json=dict(reversed(body.items())), headers={"Idempotency-Key": key}
+    )
+    assert again.status == first.status, again
+    assert again.json() == first.json()
+    assert again.headers["Location"] == first.headers["Location"]
+    assert again.headers["Idempotent-Replayed"] == "true", again
+    check_common(again, rate_limited=True)
+
+
+@pytest.mark.xfail(strict=True, reason=REUSED_KEY_WITHOUT_ERRORS)
+@pytest.mark.parametrize(("path", "body"), IDEMPOTENT_POSTS)
+async def test_same_key_other_body_is_422(api: Api, path: str, body: dict[str, Any]) -> None:
+    key = str(uuid.uuid4())
+    path, _ = await first_answer(api, path, body, key)
+    other = await api.send(
+        "POST", path, json=body | {"notes": "changed"}, headers={"Idempotency-Key": key}
+    )
+    assert other.status == 422, other
+    assert other.json()["type"] == api.problem_base + "idempotency-key-reused", other
+    await check_problem(api, other, status=422, slug="idempotency-key-reused")
+
+
+async def test_same_key_while_the_first_request_runs_is_409(api: Api) -> None:
+    """Reachable when a second request with the key arrives during the first one's produce."""
+    pet = (await api.create_pet())["id"]
+    for _ in range(10):
+        headers = {"Idempotency-Key": str(uuid.uuid4())}
+        replies = await asyncio.gather(
+            *(
+                api.send(
+                    "POST", f"/v1/pets/{pet}/medical-records", json=VACCINATION, headers=headers
+                )
+                for _ in range(6)
+            )
+        )
+        busy = [r for r in replies if r.status == 409]
+        assert all(r.status in (202, 409) for r in replies), replies
+        assert len({r.json()["id"] for r in replies if r.status == 202}) == 1, replies
+        if busy:
+            body = await check_problem(api, busy[0], status=409, slug="request-in-flight")
+            assert busy[0].headers["Retry-After"] == "1", busy[0]
+            assert body["retryAfter"] == 1, body
+            return
+    pytest.fail("ten bursts of six concurrent POSTs never met a request in flight")
