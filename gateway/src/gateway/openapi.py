@@ -106,6 +106,15 @@ def operation(
     return op
 
 
+# RFC 9110 If-Match / If-None-Match: `*`, or a comma-separated list of (weak) entity tags.
+_TAG = r'(W/)?"[\x21\x23-\x7E]*"'
+ENTITY_TAGS = rf"^(\*|{_TAG}([ \t]*,[ \t]*{_TAG})*)$"
+# 1-255 visible ASCII characters, spaces inside, optionally as a quoted string (not `""`).
+IDEMPOTENCY_KEY = (
+    r"^([\x21-\x7E]|[\x21\x23-\x7E][\x20-\x7E]{0,253}[\x21-\x7E]"
+    r'|"[\x20-\x7E]{0,253}[\x21\x23-\x7E]|"[\x20-\x7E]{1,253}")$'
+)
+
 _UPSTREAM = (404, 502, 504)
 _WRITE = (400, 404, 413, 415, 422, 502, 504)
 
@@ -155,7 +164,7 @@ def _paths() -> dict[str, Any]:
                 "Replace a pet",
                 {200: ok("Replaced; `updatedAt` is new.", pet, "ETag")},
                 errors=(*_WRITE, 409),
-                body=_json_body("PetCreate"),
+                body=_json_body("PetReplace"),
                 params=("IfMatch",),
             ),
             "patch": operation(
@@ -382,12 +391,12 @@ def _parameters() -> dict[str, Any]:
             "description": description,
         }
 
-    def header(name: str, description: str) -> Schema:
+    def header(name: str, description: str, schema: Schema | None = None) -> Schema:
         return {
             "name": name,
             "in": "header",
             "required": False,
-            "schema": {"type": "string"},
+            "schema": schema or {"type": "string"},
             "description": description,
         }
 
@@ -410,12 +419,23 @@ def _parameters() -> dict[str, Any]:
         ),
         "SpeciesFilter": query("species", ref("schemas", "Species"), "Only this species."),
         "StatusFilter": query("status", ref("schemas", "PetStatus"), "Only this status."),
-        "IfMatch": header("If-Match", 'Entity tag of the version you changed, e.g. `"3"`.'),
-        "IfNoneMatch": header("If-None-Match", "Entity tag you hold; 304 when it is current."),
-        "IdempotencyKey": {
-            **header("Idempotency-Key", "Same key, same body: the first answer again."),
-            "schema": {"type": "string", "minLength": 1, "maxLength": 255},
-        },
+        "IfMatch": header(
+            "If-Match",
+            'Entity tag of the version you changed, e.g. `"3"` (or `*`, or a list); '
+            "a malformed one is 400.",
+            {"type": "string", "pattern": ENTITY_TAGS},
+        ),
+        "IfNoneMatch": header(
+            "If-None-Match",
+            "Entity tag you hold; 304 when it is current. A malformed one is 400.",
+            {"type": "string", "pattern": ENTITY_TAGS},
+        ),
+        "IdempotencyKey": header(
+            "Idempotency-Key",
+            "Same key, same body: the first answer again. 1-255 visible ASCII characters "
+            "(spaces inside), optionally in double quotes; a malformed one is 400.",
+            {"type": "string", "pattern": IDEMPOTENCY_KEY},
+        ),
     }
 
 
@@ -429,7 +449,9 @@ def document(type_base: str) -> dict[str, Any]:
                 "Every error is `application/problem+json` (RFC 9457) whose `type` resolves to "
                 f"a page under {type_base}. Every /v1 request: maintenance (503) → token → "
                 "rate limit (429) → 401 → 403 → routing (404/405) → handler. Rate limit: a "
-                "fixed window per token subject (per client IP without a valid token)."
+                "fixed window per token subject (per client IP without a valid token). "
+                "Integers in bodies are written without a fraction or exponent (3, not 3.0), "
+                "else 422."
             ),
         },
         "servers": [{"url": "/"}],

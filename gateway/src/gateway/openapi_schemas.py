@@ -3,6 +3,7 @@
 from typing import Any
 
 from service_kit.auth import REALM
+from service_kit.medical_records import TYPE_FIELDS
 
 SPECIES = ["DOG", "CAT", "BIRD", "RABBIT", "FISH", "REPTILE", "OTHER"]
 PET_STATUS = ["AVAILABLE", "PENDING", "ADOPTED"]
@@ -33,9 +34,16 @@ def _obj(props: Schema, required: list[str], *, closed: bool = False) -> Schema:
     return schema
 
 
-def _pet_write(*, patch: bool) -> Schema:
+def _pet_write(*, patch: bool = False, create: bool = False) -> Schema:
+    # PUT and PATCH bodies may repeat the pet's id, never change it (422): the path names it,
+    # so only a POST's body documents one.
+    ids: Schema = (
+        {"id": {"type": "string", "format": "uuid", "description": "Optional; server-made else."}}
+        if create
+        else {}
+    )
     props: Schema = {
-        "id": {"type": "string", "format": "uuid", "description": "Optional; server-made else."},
+        **ids,
         "name": text(100),
         "species": ref("schemas", "Species"),
         "status": ref("schemas", "PetStatus"),
@@ -43,6 +51,33 @@ def _pet_write(*, patch: bool) -> Schema:
         "age": {"anyOf": [{"type": "integer", "minimum": 0, "maximum": 200}, {"type": "null"}]},
     }
     return _obj(props, [] if patch else ["name", "species"], closed=True)
+
+
+def _record_create() -> Schema:
+    """One closed variant per record type: its own text fields are required, others refused."""
+    common: Schema = {
+        "date": {
+            "type": "string",
+            "format": "date",
+            "description": "When it happened: not later than tomorrow (UTC), else 422.",
+        },
+        "notes": text(2000, nullable=True),
+    }
+    variants = [
+        _obj(
+            {"type": {"const": kind.value}, **common, **{name: text(100) for name in fields}},
+            ["type", "date", *fields],
+            closed=True,
+        )
+        for kind, fields in TYPE_FIELDS.items()
+    ]
+    every_field = {name: text(100) for fields in TYPE_FIELDS.values() for name in fields}
+    schema = _obj(
+        {"type": {"type": "string", "enum": RECORD_TYPES}, **common, **every_field},
+        ["type", "date"],
+        closed=True,
+    )
+    return schema | {"oneOf": variants}
 
 
 SCHEMAS: dict[str, Schema] = {
@@ -83,7 +118,8 @@ SCHEMAS: dict[str, Schema] = {
         },
         ["id", "name", "species", "status", "createdAt", "updatedAt", "version"],
     ),
-    "PetCreate": _pet_write(patch=False),
+    "PetCreate": _pet_write(create=True),
+    "PetReplace": _pet_write(),
     "PetMergePatch": _pet_write(patch=True),
     "PetPage": _obj(
         {
@@ -109,20 +145,7 @@ SCHEMAS: dict[str, Schema] = {
         [],
         closed=True,
     ),
-    "MedicalRecordCreate": _obj(
-        {
-            "type": {"type": "string", "enum": RECORD_TYPES},
-            "date": {"type": "string", "format": "date"},
-            "notes": text(2000, nullable=True),
-            "vaccine": text(100),
-            "procedure": text(100),
-            "medication": text(100),
-            "dosage": text(100),
-            "allergen": text(100),
-        },
-        ["type", "date"],
-        closed=True,
-    ),
+    "MedicalRecordCreate": _record_create(),
     "MedicalRecordAccepted": _obj(
         {
             "id": {"type": "string", "format": "uuid"},
