@@ -109,6 +109,11 @@ LOOKUP_INSTANCE = (
     "gateway relays the pet lookup's 404 as it is, so `instance` is /v1/pets/{id}, not the "
     "path the client asked for (/v1/pets/{id}/weather); DESIGN 5: instance = the request path"
 )
+INSTANCE_NOT_URI = (
+    "`instance` is the percent-decoded path (service_kit.middleware.render uses request.path): "
+    "with non-ASCII or control characters it is not a URI reference (RFC 9457 3.1.5), and "
+    "not the path the client sent; found by schemathesis (response_schema_conformance)"
+)
 REX = {"name": "Rex", "species": "DOG"}
 TOO_LARGE = b'{"name": "' + b"x" * 70_000 + b'", "species": "DOG"}'
 JSON_CT = {"Content-Type": "application/json"}
@@ -226,6 +231,13 @@ PROBLEM_CASES = [
     ProblemCase("404-unknown-v1-path", Call("GET", "/v1/no-such-thing"), 404, "not-found"),
     ProblemCase("404-unknown-pet", Call("GET", "/v1/pets/{missing}"), 404, "not-found"),
     ProblemCase("404-pet-id-not-a-uuid", Call("GET", "/v1/pets/rex"), 404, "not-found"),
+    ProblemCase(
+        "404-non-ascii-pet-id",
+        Call("GET", "/v1/pets/%C3%A4ffchen"),
+        404,
+        "not-found",
+        known_bug=INSTANCE_NOT_URI,
+    ),
     ProblemCase(
         "404-replace-unknown-pet", Call("PUT", "/v1/pets/{missing}", json=REX), 404, "not-found"
     ),
