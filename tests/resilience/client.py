@@ -126,6 +126,15 @@ def format_tally(counts: dict[str, Counter[str]]) -> str:
     )
 
 
+def problem_types(answers: Iterable[Answer]) -> Counter[str]:
+    """The last segment of each problem answer's `type` URL, counted."""
+    found: Counter[str] = Counter()
+    for answer in answers:
+        if answer.content_type.startswith("application/problem+json"):
+            found[str(answer.json().get("type", "")).rstrip("/").rsplit("/", 1)[-1]] += 1
+    return found
+
+
 def unexpected(answers: Iterable[Answer], expected: dict[str, set[int]]) -> list[str]:
     return [a.describe() for a in answers if a.status not in expected[a.kind]]
 

@@ -18,6 +18,7 @@ from tests.resilience.client import (
     format_tally,
     malformed,
     pet_body,
+    problem_types,
     send,
     tally,
     unexpected,
@@ -148,8 +149,14 @@ async def test_redis_killed_and_restarted_under_traffic(
     ]
     assert fail_open, "no fail_open decision counted"
     assert float(fail_open[0].rsplit(" ", 1)[1]) >= OUTAGE_ANSWERS
+    types = {
+        gateway: dict(problem_types(a for a in outage if a.kind.startswith(gateway + "/")))
+        for gateway in GATEWAYS
+    }
     report(
         f"Redis down {restarted - killed:.1f} s; every route served again "
         f"{first_success(answers, restarted):.2f} s after its restart, no service restarted.\n"
-        f"During the outage:\n{format_tally(seen)}\nWhole run:\n{format_tally(counts)}"
+        f"During the outage:\n{format_tally(seen)}\n"
+        f"  problem types: {types}\n"
+        f"Whole run:\n{format_tally(counts)}"
     )
