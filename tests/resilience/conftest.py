@@ -16,7 +16,7 @@ STUBS = ("weather-stub", "recommendations-stub")
 _REPORTS: list[tuple[str, str]] = []
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # stopped once this folder is done, not at the session's end
 def running_suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
     suite = build_suite(tmp_path_factory.mktemp("resilience"), SUITE_SETTINGS)
     try:
