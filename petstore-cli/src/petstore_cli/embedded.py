@@ -4,11 +4,14 @@ Used by `petstore run` and by the test harness, so both start them the same way.
 """
 
 import contextlib
+import ctypes
 import importlib.resources
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -44,6 +47,19 @@ def wait_port(
             return
         time.sleep(0.05)
     raise EmbeddedError(f"nothing listened on port {port} within {timeout:.0f}s")
+
+
+def die_with_parent() -> None:
+    """In the child, before exec: ask Linux to SIGTERM it when its parent dies.
+
+    So a killed test run or launcher never leaves servers behind.
+    """
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+PR_SET_PDEATHSIG = 1
 
 
 def _packaged_binary(package: str, name: str) -> str | None:
@@ -99,6 +115,7 @@ class Server:
             stdin=subprocess.DEVNULL,
             env={**os.environ, **self.env},
             start_new_session=True,
+            preexec_fn=die_with_parent,
         )
         if not isinstance(log, int):
             log.close()

@@ -15,7 +15,14 @@ from typing import IO, Any
 
 import aiohttp
 
-from petstore_cli.embedded import EmbeddedError, Server, kafka_server, port_open, redis_server
+from petstore_cli.embedded import (
+    EmbeddedError,
+    Server,
+    die_with_parent,
+    kafka_server,
+    port_open,
+    redis_server,
+)
 from petstore_cli.plan import Plan, ServiceSpec, make_plan
 from service_kit.auth import mint_token
 
@@ -46,6 +53,7 @@ class Child:
             stderr=asyncio.subprocess.STDOUT,
             env=env,
             start_new_session=True,
+            preexec_fn=die_with_parent,
         )
         self.pump = asyncio.create_task(self._pump())
 
