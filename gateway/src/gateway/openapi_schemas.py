@@ -18,8 +18,13 @@ def ref(kind: str, name: str) -> Schema:
     return {"$ref": f"#/components/{kind}/{name}"}
 
 
+# "Not blank" as the services check it (str.strip()): a character outside Python's whitespace,
+# which differs from JSON Schema's \s (U+001C-U+001F and U+0085 are in, U+FEFF is out).
+NOT_BLANK = r"[^\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+
+
 def text(maximum: int, *, nullable: bool = False) -> Schema:
-    schema: Schema = {"type": "string", "minLength": 1, "maxLength": maximum, "pattern": r"\S"}
+    schema: Schema = {"type": "string", "minLength": 1, "maxLength": maximum, "pattern": NOT_BLANK}
     return {"anyOf": [schema, {"type": "null"}]} if nullable else schema
 
 
