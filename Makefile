@@ -43,5 +43,14 @@ bench: install ## the benchmark: gateway vs nginx vs direct vs hello-world, and 
 		|| echo "make bench: matplotlib could not be installed; bench.json only, no chart"
 	$(PY) -m bench $(BENCH_ARGS)
 
+# `make test` runs a bounded Schemathesis pass (tests/e2e/test_fuzz.py: 25 examples per
+# operation, seed 1). This is the long one: every phase, FUZZ_MAX_EXAMPLES per operation,
+# against a suite of its own; FUZZ_SEED=n replays or varies the sequence.
+fuzz: FUZZ_MAX_EXAMPLES ?= 1000
+fuzz: FUZZ_SEED ?= 1
+fuzz: install ## Schemathesis against the gateway's OpenAPI document, many more examples
+	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) FUZZ_SEED=$(FUZZ_SEED) FUZZ_TIMEOUT=1700 \
+		$(PY) -m pytest tests/e2e/test_fuzz.py --timeout=1800 $(PYTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -229,6 +229,13 @@ PROBLEM_CASES = [
         rate_limited=False,
     ),
     ProblemCase("404-unknown-v1-path", Call("GET", "/v1/no-such-thing"), 404, "not-found"),
+    ProblemCase(
+        "404-client-request-id-is-trace-id",
+        Call("GET", "/v1/pets/{missing}", headers={"X-Request-ID": "client-trace-{me}"}),
+        404,
+        "not-found",
+        headers={"X-Request-ID": "client-trace-{me}"},
+    ),
     ProblemCase("404-unknown-pet", Call("GET", "/v1/pets/{missing}"), 404, "not-found"),
     ProblemCase("404-pet-id-not-a-uuid", Call("GET", "/v1/pets/rex"), 404, "not-found"),
     ProblemCase(
@@ -447,6 +454,12 @@ SUCCESS_CASES = [
         201,
         headers={"Location": "/v1/pets/{missing}", "ETag": '"1"'},
         body={"id": "{missing}"},
+    ),
+    SuccessCase(
+        "200-client-request-id-kept",
+        Call("GET", "/v1/pets?limit=1", headers={"X-Request-ID": "client-trace-{me}"}),
+        200,
+        headers={"X-Request-ID": "client-trace-{me}"},
     ),
     SuccessCase(
         "200-retrieve-pet",

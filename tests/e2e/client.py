@@ -74,6 +74,7 @@ class Api:
     http: aiohttp.ClientSession
     sub: str = field(default_factory=lambda: f"conformance-{uuid.uuid4().hex[:12]}")
     created: list[str] = field(default_factory=list)
+    tokens: dict[str, str] = field(default_factory=dict)  # minted once per kind
 
     @property
     def secret(self) -> str:
@@ -88,20 +89,26 @@ class Api:
 
     def authorization(self, auth: str) -> str | None:
         """The Authorization header for a named kind of credential ('none' sends none)."""
-        kinds: dict[str, str | None] = {
-            "none": None,
-            "rw": self.token("read:pets", "write:pets"),
-            "read": self.token("read:pets"),
-            "admin": self.token("admin", sub=self.sub + "-admin"),
-            "expired": self.token("read:pets", ttl=-60),
-            "bad-signature": mint_token(
-                "not-the-secret-" + uuid.uuid4().hex, sub=self.sub, scopes=["read:pets"]
-            ),
-            "wrong-audience": self.token("read:pets", audience="another-api"),
-            "alg-none": alg_none_token(self.sub),
+        if auth == "none":
+            return None
+        if auth not in self.tokens:
+            self.tokens[auth] = self._mint(auth)
+        return f"Bearer {self.tokens[auth]}"
+
+    def _mint(self, auth: str) -> str:
+        if auth == "bad-signature":
+            other = "not-the-secret-" + uuid.uuid4().hex
+            return mint_token(other, sub=self.sub, scopes=["read:pets"])
+        if auth == "alg-none":
+            return alg_none_token(self.sub)
+        kinds = {
+            "rw": lambda: self.token("read:pets", "write:pets"),
+            "read": lambda: self.token("read:pets"),
+            "admin": lambda: self.token("admin", sub=self.sub + "-admin"),
+            "expired": lambda: self.token("read:pets", ttl=-60),
+            "wrong-audience": lambda: self.token("read:pets", audience="another-api"),
         }
-        token = kinds[auth]
-        return None if token is None else f"Bearer {token}"
+        return kinds[auth]()
 
     async def send(
         self,
