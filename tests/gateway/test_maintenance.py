@@ -1,11 +1,15 @@
 """Maintenance mode: GET/PUT /admin/maintenance, 503 on /v1, the rest stays up, replicas agree."""
 
 import asyncio
+import random
 import time
 from collections.abc import Awaitable, Callable
 
 import pytest
 
+from gateway.maintenance import MaintenanceFlag
+from gateway.resp import RespClient
+from gateway.storage import Storage, connect
 from tests.conftest import TokenFactory
 from tests.gateway.conftest import BASE, Client, GatewayFactory
 from tests.gateway.leaks import Reply
@@ -139,3 +143,22 @@ async def test_admin_api_needs_admin(gw: Client, token: TokenFactory) -> None:
     assert reply.json()["requiredScope"] == "admin"
     wrong = await gw.request("DELETE", "/admin/maintenance", token=token("admin"))
     assert wrong.status == 405
+
+
+async def test_refresh_task_always_stops_when_cancelled(redis_url: str, key_prefix: str) -> None:
+    """Cancelled at any moment of a Redis call, the refresh ends (else SIGTERM hangs)."""
+    client = connect(redis_url, 0.5)
+    fast = RespClient(redis_url, timeout=0.5)
+    flag = MaintenanceFlag(Storage(client, fast, key_prefix, 0.5), interval=0.0005)
+    rng = random.Random(7)
+    try:
+        for _ in range(300):
+            task = asyncio.create_task(flag.run())
+            await asyncio.sleep(rng.random() * 0.003)
+            task.cancel()
+            done, _ = await asyncio.wait([task], timeout=1.0)
+            assert done, "the refresh task ignored its cancellation"
+            assert task.cancelled()
+    finally:
+        await fast.close()
+        await client.aclose()

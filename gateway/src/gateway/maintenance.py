@@ -93,7 +93,10 @@ class MaintenanceFlag:
     async def run(self) -> None:
         """Re-read the flag every ``interval`` until cancelled; keep the last state on errors."""
         failing = False
+        task = asyncio.current_task()
         while True:
+            if task is not None and task.cancelling():
+                raise asyncio.CancelledError  # a cancel some library swallowed still counts
             try:
                 await self.read()
                 failing = False

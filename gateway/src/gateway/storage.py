@@ -54,10 +54,17 @@ class Counted:
 
 
 def connect(url: str, timeout: float) -> aioredis.Redis:
-    """A client that fails fast: no retries inside redis-py, every call bounded by ``timeout``."""
+    """A client that fails fast: no retries inside redis-py, every call bounded by ``timeout``
+    (``Storage._call``).
+
+    No ``socket_timeout`` (redis-py 8 defaults it to 5 s): with one, redis-py writes through
+    ``asyncio.wait_for``, which on Python 3.11 can swallow a cancellation that arrives as the
+    write completes; the maintenance task then ignored its cancel and the gateway hung on
+    SIGTERM.
+    """
     return aioredis.Redis.from_url(
         url,
-        socket_timeout=timeout,
+        socket_timeout=None,
         socket_connect_timeout=timeout,
         retry=Retry(NoBackoff(), 0),
         health_check_interval=0,
