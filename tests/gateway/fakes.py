@@ -125,28 +125,46 @@ def fake_stub_app(kind: str) -> web.Application:
 
 
 class RawServer:
-    """Answers every connection with ``reply`` bytes (then closes), or resets it."""
+    """Answers every connection with ``reply`` bytes (then closes), or resets it.
+
+    With ``keep_open`` it answers every request on a connection with ``reply`` until the
+    client closes it. ``connections`` and ``requests`` count what arrived.
+    """
 
     def __init__(self) -> None:
         self.reply = b""
         self.reset = False
+        self.keep_open = False
         self.port = 0
         self.connections = 0
+        self.requests = 0
         self._server: asyncio.Server | None = None
+        self._handlers: set[asyncio.Task[None]] = set()
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._handlers.add(task)
         self.connections += 1
-        with contextlib.suppress(Exception):
-            await reader.readuntil(b"\r\n\r\n")
-            if self.reset:
-                sock = writer.get_extra_info("socket")
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            else:
-                writer.write(self.reply)
-                await writer.drain()
-        writer.close()
-        with contextlib.suppress(Exception):
-            await writer.wait_closed()
+        try:
+            with contextlib.suppress(Exception):
+                while True:
+                    await reader.readuntil(b"\r\n\r\n")
+                    self.requests += 1
+                    if self.reset:
+                        sock = writer.get_extra_info("socket")
+                        linger = struct.pack("ii", 1, 0)
+                        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+                        break
+                    writer.write(self.reply)
+                    await writer.drain()
+                    if not self.keep_open:
+                        break
+        finally:
+            writer.close()
+            with contextlib.suppress(Exception):
+                await writer.wait_closed()
+            self._handlers.discard(task)
 
     async def __aenter__(self) -> "RawServer":
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
@@ -156,6 +174,11 @@ class RawServer:
     async def __aexit__(self, *exc: Any) -> None:
         assert self._server is not None
         self._server.close()
+        # Python 3.11's wait_closed() does not wait for the handlers: end them here.
+        handlers = list(self._handlers)
+        for task in handlers:
+            task.cancel()
+        await asyncio.gather(*handlers, return_exceptions=True)
         await self._server.wait_closed()
 
     @property

@@ -20,3 +20,6 @@ async def test_metrics_by_route_and_status(gw: Client, rw: str) -> None:
     assert 'gateway_rate_limit_decisions_total{decision="limited"} 0.0' in text
     assert 'gateway_upstream_failures_total{kind="5xx",upstream="pets"} 1.0' in text
     assert "gateway_maintenance_enabled 0.0" in text
+    # The three calls went one after the other: one keep-alive connection served them all.
+    assert 'gateway_upstream_connections{upstream="pets"} 1.0' in text
+    assert 'gateway_upstream_connections{upstream="weather"} 0.0' in text

@@ -6,7 +6,6 @@ import logging
 from collections.abc import AsyncIterator
 from functools import partial
 
-import aiohttp
 from aiohttp import web
 
 from gateway import routes
@@ -39,7 +38,7 @@ from service_kit.middleware import setup_problems
 
 log = logging.getLogger("gateway")
 
-CONNECTION_LIMIT = 512  # pooled keep-alive connections to all upstreams together
+CONNECTION_LIMIT = 512  # keep-alive connections to each upstream at most
 KEEPALIVE_SECONDS = 30.0  # below aiohttp's server default (75 s), so the client closes first
 
 
@@ -90,23 +89,14 @@ async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
 
 async def http_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
-    session = aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(
-            limit=CONNECTION_LIMIT, keepalive_timeout=KEEPALIVE_SECONDS, ttl_dns_cache=60
-        ),
-        timeout=aiohttp.ClientTimeout(total=None),
-        cookie_jar=aiohttp.DummyCookieJar(),
-        skip_auto_headers=("User-Agent",),
-        auto_decompress=True,
-    )
-    session._retry_connection = False  # retries are ours: at most one, only if nothing was sent
     metrics = app[METRICS]
 
     def upstream(name: str, url: str, timeout_ms: int) -> Upstream:
         return Upstream(
             name,
             url,
-            session,
+            connections=CONNECTION_LIMIT,
+            keepalive=KEEPALIVE_SECONDS,
             timeout=timeout_ms / 1000,
             failures=metrics.upstream_failures,
             retries=metrics.upstream_retries,
@@ -114,13 +104,19 @@ async def http_ctx(app: web.Application) -> AsyncIterator[None]:
             breaker=circuit_breaker(name, settings, metrics),
         )
 
-    app[PETS] = upstream("pets", settings.pets_service_url, settings.pets_timeout_ms)
-    app[WEATHER] = upstream("weather", settings.weather_url, settings.weather_timeout_ms)
-    app[RECOMMENDATIONS] = upstream(
-        "recommendations", settings.recommendations_url, settings.recommendations_timeout_ms
-    )
+    upstreams = [
+        upstream("pets", settings.pets_service_url, settings.pets_timeout_ms),
+        upstream("weather", settings.weather_url, settings.weather_timeout_ms),
+        upstream(
+            "recommendations", settings.recommendations_url, settings.recommendations_timeout_ms
+        ),
+    ]
+    app[PETS], app[WEATHER], app[RECOMMENDATIONS] = upstreams
+    for each in upstreams:
+        metrics.upstream_connections.labels(each.name).set_function(partial(_connections, each))
     yield
-    await session.close()
+    for each in upstreams:
+        await each.close()
 
 
 def circuit_breaker(name: str, settings: Settings, metrics: GatewayMetrics) -> CircuitBreaker:
@@ -142,6 +138,10 @@ def circuit_breaker(name: str, settings: Settings, metrics: GatewayMetrics) -> C
             partial(_is_in, breaker, state)
         )
     return breaker
+
+
+def _connections(upstream: Upstream) -> float:
+    return float(upstream.connections)
 
 
 def _is_in(breaker: CircuitBreaker, state: State) -> float:

@@ -14,6 +14,7 @@ class GatewayMetrics:
     batch_size: Histogram
     upstream_failures: Counter
     upstream_retries: Counter
+    upstream_connections: Gauge
     circuit_state: Gauge
     circuit_transitions: Counter
     maintenance: Gauge
@@ -46,6 +47,12 @@ class GatewayMetrics:
             upstream_retries=Counter(
                 "gateway_upstream_retries",
                 "Upstream calls retried after the connection failed before sending",
+                ["upstream"],
+                registry=registry,
+            ),
+            upstream_connections=Gauge(
+                "gateway_upstream_connections",
+                "Keep-alive connections open to each upstream",
                 ["upstream"],
                 registry=registry,
             ),

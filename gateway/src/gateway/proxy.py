@@ -31,10 +31,10 @@ HOP_BY_HOP = frozenset(
         "proxy-connection",
     }
 )
-# Framing is recomputed here; identity and rate-limit headers are the gateway's own.
+# Framing is recomputed here; identity and rate-limit headers are the gateway's own. The
+# body passes unchanged, so its Content-Encoding (if an upstream sent one unasked) goes with it.
 NOT_RELAYED = HOP_BY_HOP | {
     "content-length",
-    "content-encoding",
     "date",
     "server",
     "x-request-id",
@@ -98,6 +98,6 @@ def relay(call: Call, resp: UpstreamResponse) -> web.Response:
             call.upstream.record_failure(FailureKind.UNAVAILABLE)
             return web.Response(status=503, body=resp.body, headers=relayed_headers(resp))
     call.check_status(resp)
-    if resp.body and _is_json(content_type):
+    if resp.body and _is_json(content_type) and "Content-Encoding" not in resp.headers:
         call.check_json(resp)
     return web.Response(status=resp.status, body=resp.body, headers=relayed_headers(resp))

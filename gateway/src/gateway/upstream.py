@@ -1,35 +1,35 @@
 """Calling an upstream with a deadline, and mapping every way it can fail to 502/503/504.
 
-One ``Upstream`` per service (pets, weather, recommendations), each behind its own circuit
-breaker. A call is ``with upstream.call() as call: resp = await call.send(...)``; the checks
-on ``call`` turn a bad answer into the client's problem, and leaving the block tells the
-breaker whether the call failed. Failures are counted by kind in ``record_failure``.
+One ``Upstream`` per service (pets, weather, recommendations), each with its own keep-alive
+pool (``gateway.http1``) and its own circuit breaker. A call is
+``with upstream.call() as call: resp = await call.send(...)``; the checks on ``call`` turn a
+bad answer into the client's problem, and leaving the block tells the breaker whether the
+call failed. Failures are counted by kind in ``record_failure``.
 """
 
 import asyncio
 import email.utils
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from types import TracebackType
 from typing import Any
 
-import aiohttp
 import orjson
-from multidict import CIMultiDictProxy
 from prometheus_client import Counter
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
-    retry_if_exception,
+    retry_if_exception_type,
     stop_after_attempt,
     stop_before_delay,
     wait_random,
 )
-from yarl import URL
 
 from gateway.circuit import CircuitBreaker
+from gateway.http1 import Malformed, NotSent, Pool, UpstreamResponse
+
+__all__ = ["Call", "FailureKind", "Upstream", "UpstreamResponse", "retry_after_seconds"]
 from service_kit.problems import BadGateway, GatewayTimeout, Problem, ServiceUnavailable
 
 MAX_RESPONSE_BYTES = 4 * 1024 * 1024
@@ -45,22 +45,16 @@ class FailureKind(StrEnum):
     UNAVAILABLE = "unavailable"  # 503 or 429 with Retry-After: the upstream asked to back off
 
 
-@dataclass(frozen=True, slots=True)
-class UpstreamResponse:
-    status: int
-    headers: CIMultiDictProxy[str]
-    body: bytes
-
-
 class Upstream:
-    """One upstream service reached through the gateway's pooled session."""
+    """One upstream service, its connections and its circuit."""
 
     def __init__(
         self,
         name: str,
         base_url: str,
-        session: aiohttp.ClientSession,
         *,
+        connections: int,
+        keepalive: float,
         timeout: float,
         failures: Counter,
         breaker: CircuitBreaker,
@@ -72,11 +66,16 @@ class Upstream:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.breaker = breaker
-        self._session = session
+        self._pool = Pool(
+            base_url, limit=connections, keepalive=keepalive, max_body=max_response_bytes
+        )
         self._failures = {kind: failures.labels(name, kind.value) for kind in FailureKind}
         self._retries = retries.labels(name)
         self._retry_wait = retry_wait
-        self._max = max_response_bytes
+
+    @property
+    def connections(self) -> int:
+        return self._pool.connections
 
     def call(self) -> "Call":
         return Call(self)
@@ -96,23 +95,27 @@ class Upstream:
 
     async def probe(self, path: str, *, deadline: float) -> int:
         """The status of a GET ``path`` (for readiness); failures raise and are not counted."""
-        async with (
-            asyncio.timeout(deadline),
-            self._session.get(self.base_url + path, allow_redirects=False) as resp,
-        ):
-            await resp.read()
-            return resp.status
+        async with asyncio.timeout(deadline):
+            return (await self._pool.request("GET", path, {})).status
+
+    async def close(self) -> None:
+        await self._pool.close()
 
     async def fetch(
-        self, method: str, url: URL, headers: Mapping[str, str], body: bytes | None, deadline: float
+        self,
+        method: str,
+        path_qs: str,
+        headers: Mapping[str, str],
+        body: bytes | None,
+        deadline: float,
     ) -> UpstreamResponse:
         """The request, retried once (idempotent methods only) if the connection was refused
         before anything was sent; raises the transport's errors. ``deadline`` is in event-loop
         time; the caller enforces it, the retry only avoids waiting past it."""
         try:
-            return await self._exchange(method, url, headers, body)
-        except aiohttp.ClientConnectorError as exc:
-            if method not in IDEMPOTENT_METHODS or not _not_sent(exc):
+            return await self._pool.request(method, path_qs, headers, body)
+        except NotSent as exc:
+            if method not in IDEMPOTENT_METHODS:
                 raise
             first = exc
         # The first attempt has been made (and refused): tenacity replays its outcome, then
@@ -121,7 +124,7 @@ class Upstream:
             stop=stop_after_attempt(2)
             | stop_before_delay(deadline - asyncio.get_running_loop().time()),
             wait=wait_random(*self._retry_wait),
-            retry=retry_if_exception(_not_sent),
+            retry=retry_if_exception_type(NotSent),
             before_sleep=self._count_retry,
             reraise=True,
         )
@@ -129,34 +132,11 @@ class Upstream:
             with attempt:
                 if attempt.retry_state.attempt_number == 1:
                     raise first
-                return await self._exchange(method, url, headers, body)
+                return await self._pool.request(method, path_qs, headers, body)
         raise AssertionError("unreachable: tenacity returns or re-raises")  # pragma: no cover
 
     def _count_retry(self, state: RetryCallState) -> None:
         self._retries.inc()
-
-    async def _exchange(
-        self, method: str, url: URL, headers: Mapping[str, str], body: bytes | None
-    ) -> UpstreamResponse:
-        async with self._session.request(
-            method, url, headers=headers, data=body, allow_redirects=False
-        ) as resp:
-            return UpstreamResponse(resp.status, resp.headers, await self._read(resp))
-
-    async def _read(self, resp: aiohttp.ClientResponse) -> bytes:
-        length = resp.content_length
-        if length is not None:
-            if length > self._max:
-                raise _TooLarge
-            return await resp.read()
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in resp.content.iter_any():
-            size += len(chunk)
-            if size > self._max:
-                raise _TooLarge
-            chunks.append(chunk)
-        return b"".join(chunks)
 
 
 class Call:
@@ -216,22 +196,19 @@ class Call:
         """
         upstream = self.upstream
         deadline = upstream.timeout if deadline is None else deadline
-        url = URL(upstream.base_url + path_qs, encoded=True)
         try:
             async with asyncio.timeout(deadline) as scope:
                 when = scope.when()
                 assert when is not None
-                return await upstream.fetch(method, url, headers, body, when)
+                return await upstream.fetch(method, path_qs, headers, body, when)
         except TimeoutError:
             raise self.fail(FailureKind.TIMEOUT) from None
-        except aiohttp.ClientConnectorError:
+        except NotSent:
             raise self.fail(FailureKind.REFUSED) from None
-        except (aiohttp.ClientResponseError, aiohttp.ClientPayloadError, _TooLarge):
+        except Malformed:
             raise self.fail(FailureKind.MALFORMED) from None
-        except (aiohttp.ClientConnectionError, OSError):
+        except OSError:  # dropped, reset, or a TLS failure
             raise self.fail(FailureKind.RESET) from None
-        except aiohttp.ClientError:
-            raise self.fail(FailureKind.MALFORMED) from None
 
     def check_status(self, resp: UpstreamResponse) -> None:
         """Raise the client's problem for a 5xx (502) or a 503/429 with Retry-After (503)."""
@@ -266,17 +243,6 @@ class Call:
         if not isinstance(value, dict):
             raise self.fail(FailureKind.MALFORMED)
         return value
-
-
-def _not_sent(exc: BaseException) -> bool:
-    """The connection failed before the request was sent (refused, unreachable, no DNS)."""
-    return isinstance(exc, aiohttp.ClientConnectorError) and not isinstance(
-        exc, aiohttp.ClientSSLError
-    )
-
-
-class _TooLarge(Exception):
-    """The upstream's body is larger than the gateway will buffer."""
 
 
 def retry_after_seconds(value: str | None) -> int | None:
