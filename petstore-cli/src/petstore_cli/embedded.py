@@ -13,8 +13,9 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -49,14 +50,21 @@ def wait_port(
     raise EmbeddedError(f"nothing listened on port {port} within {timeout:.0f}s")
 
 
-def die_with_parent() -> None:
-    """In the child, before exec: ask Linux to SIGTERM it when its parent dies.
+def _set_parent_death_signal() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
-    So a killed test run or launcher never leaves servers behind.
+
+def die_with_parent() -> Callable[[], None] | None:
+    """A preexec_fn asking Linux to SIGTERM the child when its parent dies, so a killed test
+    run or launcher leaves no server behind.
+
+    Linux sends it when the parent *thread* ends, so it is only safe from the main thread:
+    a server started from a worker thread (asyncio.to_thread) would die with that thread.
     """
-    if sys.platform == "linux":
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if sys.platform != "linux" or threading.current_thread() is not threading.main_thread():
+        return None
+    return _set_parent_death_signal
 
 
 PR_SET_PDEATHSIG = 1
@@ -115,7 +123,7 @@ class Server:
             stdin=subprocess.DEVNULL,
             env={**os.environ, **self.env},
             start_new_session=True,
-            preexec_fn=die_with_parent,
+            preexec_fn=die_with_parent(),
         )
         if not isinstance(log, int):
             log.close()

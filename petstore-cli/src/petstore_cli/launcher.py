@@ -53,7 +53,7 @@ class Child:
             stderr=asyncio.subprocess.STDOUT,
             env=env,
             start_new_session=True,
-            preexec_fn=die_with_parent,
+            preexec_fn=die_with_parent(),
         )
         self.pump = asyncio.create_task(self._pump())
 
