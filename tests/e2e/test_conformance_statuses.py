@@ -2,15 +2,9 @@
 
 import pytest
 
-from tests.e2e.cases import (
-    PROBLEM_CASES,
-    SUCCESS_CASES,
-    ProblemCase,
-    SuccessCase,
-    fill,
-    header_matches,
-    prepare,
-)
+from tests.e2e.cases import ProblemCase, SuccessCase, fill, header_matches, prepare
+from tests.e2e.cases_errors import PROBLEM_CASES
+from tests.e2e.cases_success import SUCCESS_CASES
 from tests.e2e.client import Api, Reply, check_common, check_problem
 
 

@@ -3,7 +3,7 @@
 import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -25,7 +25,6 @@ class FaultCase:
     retry_after: int | None = None
     timed: bool = False  # answered at the route's deadline (504)
     routes: tuple[str, ...] = ("weather", "recommendations")
-    members: dict[str, Any] = field(default_factory=dict)
 
 
 FAULT_CASES = [

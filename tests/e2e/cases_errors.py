@@ -1,0 +1,333 @@
+"""The error cases of DESIGN sections 4-5: 400, 401, 403, 404, 405, 409, 413, 415, 422."""
+
+import re
+
+from tests.e2e.cases import REX, Call, ProblemCase
+
+INVALID_TOKEN = re.compile(r'Bearer realm="PetStore API", error="invalid_token"(, .*)?')
+LOOKUP_INSTANCE = (
+    "gateway relays the pet lookup's 404 as it is, so `instance` is /v1/pets/{id}, not the "
+    "path the client asked for (/v1/pets/{id}/weather); DESIGN 5: instance = the request path"
+)
+INSTANCE_NOT_URI = (
+    "`instance` is the percent-decoded path (service_kit.middleware.render uses request.path): "
+    "with non-ASCII or control characters it is not a URI reference (RFC 9457 3.1.5), and "
+    "not the path the client sent; found by schemathesis (response_schema_conformance)"
+)
+TOO_LARGE = b'{"name": "' + b"x" * 70_000 + b'", "species": "DOG"}'
+JSON_CT = {"Content-Type": "application/json"}
+
+PROBLEM_CASES = [
+    # 400: what cannot be parsed
+    ProblemCase(
+        "400-malformed-json",
+        Call("POST", "/v1/pets", headers=JSON_CT, data=b'{"name": "Rex",'),
+        400,
+        "bad-request",
+        fields=frozenset({"body"}),
+    ),
+    ProblemCase(
+        "400-json-array",
+        Call("POST", "/v1/pets", json=[REX]),
+        400,
+        "bad-request",
+        fields=frozenset({"body"}),
+    ),
+    ProblemCase(
+        "400-query-not-an-integer",
+        Call("GET", "/v1/pets?limit=ten"),
+        400,
+        "bad-request",
+        fields=frozenset({"limit"}),
+    ),
+    ProblemCase(
+        "400-malformed-if-match",
+        Call("PUT", "/v1/pets/{pet}", headers={"If-Match": "version 1"}, json=REX),
+        400,
+        "bad-request",
+        fields=frozenset({"If-Match"}),
+    ),
+    ProblemCase(
+        "400-malformed-idempotency-key",
+        Call("POST", "/v1/pets", headers={"Idempotency-Key": "\u00e9t\u00e9"}, json=REX),
+        400,
+        "bad-request",
+        fields=frozenset({"Idempotency-Key"}),
+    ),
+    # 401: the token check comes before routing, so an unknown /v1 path is 401 too
+    *(
+        ProblemCase(
+            f"401-{auth}",
+            Call("GET", "/v1/pets", auth=auth),
+            401,
+            "unauthorized",
+            headers={
+                "WWW-Authenticate": 'Bearer realm="PetStore API"'
+                if auth == "none"
+                else INVALID_TOKEN
+            },
+        )
+        for auth in ("none", "bad-signature", "expired", "alg-none", "wrong-audience")
+    ),
+    ProblemCase(
+        "401-unknown-v1-path-without-token",
+        Call("GET", "/v1/no-such-thing", auth="none"),
+        401,
+        "unauthorized",
+    ),
+    ProblemCase(
+        "401-admin-route-without-token",
+        Call("GET", "/admin/maintenance", auth="none"),
+        401,
+        "unauthorized",
+        rate_limited=False,
+    ),
+    # 403: the token is good but not enough
+    ProblemCase(
+        "403-delete-without-write-scope",
+        Call("DELETE", "/v1/pets/{pet}", auth="read"),
+        403,
+        "forbidden",
+        members={"requiredScope": "write:pets"},
+    ),
+    ProblemCase(
+        "403-create-without-write-scope",
+        Call("POST", "/v1/pets", auth="read", json=REX),
+        403,
+        "forbidden",
+        members={"requiredScope": "write:pets"},
+    ),
+    ProblemCase(
+        "403-someone-elses-preferences",
+        Call("GET", "/v1/users/{other}/preferences"),
+        403,
+        "forbidden",
+        members={"requiredScope": "admin"},
+    ),
+    ProblemCase(
+        "403-write-someone-elses-preferences",
+        Call("PUT", "/v1/users/{other}/preferences", json={"newsletter": True}),
+        403,
+        "forbidden",
+        members={"requiredScope": "admin"},
+    ),
+    ProblemCase(
+        "403-admin-route",
+        Call("PUT", "/admin/maintenance", json={"enabled": True}),
+        403,
+        "forbidden",
+        members={"requiredScope": "admin"},
+        rate_limited=False,
+    ),
+    # 404
+    ProblemCase(
+        "404-unknown-path-without-token",
+        Call("GET", "/no-such-page", auth="none"),
+        404,
+        "not-found",
+        rate_limited=False,
+    ),
+    ProblemCase("404-unknown-v1-path", Call("GET", "/v1/no-such-thing"), 404, "not-found"),
+    ProblemCase(
+        "404-client-request-id-is-trace-id",
+        Call("GET", "/v1/pets/{missing}", headers={"X-Request-ID": "client-trace-{me}"}),
+        404,
+        "not-found",
+        headers={"X-Request-ID": "client-trace-{me}"},
+    ),
+    ProblemCase("404-unknown-pet", Call("GET", "/v1/pets/{missing}"), 404, "not-found"),
+    ProblemCase("404-pet-id-not-a-uuid", Call("GET", "/v1/pets/rex"), 404, "not-found"),
+    ProblemCase(
+        "404-non-ascii-pet-id",
+        Call("GET", "/v1/pets/%C3%A4ffchen"),
+        404,
+        "not-found",
+        known_bug=INSTANCE_NOT_URI,
+    ),
+    ProblemCase(
+        "404-replace-unknown-pet", Call("PUT", "/v1/pets/{missing}", json=REX), 404, "not-found"
+    ),
+    ProblemCase(
+        "404-patch-unknown-pet",
+        Call("PATCH", "/v1/pets/{missing}", json={"age": 1}),
+        404,
+        "not-found",
+    ),
+    ProblemCase("404-delete-unknown-pet", Call("DELETE", "/v1/pets/{missing}"), 404, "not-found"),
+    *(
+        ProblemCase(
+            f"404-{route}-unknown-pet",
+            Call("GET", f"/v1/pets/{{missing}}/{route}"),
+            404,
+            "not-found",
+            known_bug=LOOKUP_INSTANCE,
+        )
+        for route in ("weather", "recommendations")
+    ),
+    ProblemCase(
+        "404-record-for-unknown-pet",
+        Call(
+            "POST",
+            "/v1/pets/{missing}/medical-records",
+            json={"type": "CHECKUP", "date": "2025-01-02"},
+        ),
+        404,
+        "not-found",
+    ),
+    ProblemCase(
+        "404-unknown-record", Call("GET", "/v1/medical-records/{missing}"), 404, "not-found"
+    ),
+    ProblemCase(
+        "404-unknown-record-status",
+        Call("GET", "/v1/medical-records/{missing}/status"),
+        404,
+        "not-found",
+    ),
+    ProblemCase(
+        "404-preferences-never-set", Call("GET", "/v1/users/{me}/preferences"), 404, "not-found"
+    ),
+    ProblemCase(
+        "404-unknown-problem-type",
+        Call("GET", "/problems/no-such-problem", auth="none"),
+        404,
+        "not-found",
+        rate_limited=False,
+    ),
+    # 405: Allow and allowedMethods name exactly what exists
+    *(
+        ProblemCase(
+            f"405-{method.lower()}-{name}",
+            Call(method, path),
+            405,
+            "method-not-allowed",
+            headers={"Allow": allow},
+            members={"allowedMethods": allow.split(", ")},
+        )
+        for name, method, path, allow in (
+            ("pet", "POST", "/v1/pets/{pet}", "GET, PUT, PATCH, DELETE"),
+            ("pets", "DELETE", "/v1/pets", "GET, POST"),
+            ("weather", "POST", "/v1/pets/{pet}/weather", "GET"),
+            ("record-status", "PUT", "/v1/medical-records/{missing}/status", "GET"),
+            ("preferences", "DELETE", "/v1/users/{me}/preferences", "GET, PUT"),
+        )
+    ),
+    # 409
+    ProblemCase(
+        "409-id-exists",
+        Call("POST", "/v1/pets", json={"id": "{pet}", "name": "Twin", "species": "CAT"}),
+        409,
+        "already-exists",
+    ),
+    *(
+        ProblemCase(
+            f"409-stale-if-match-{method.lower()}",
+            Call(method, "/v1/pets/{pet}", headers={"If-Match": '"7"'}, json=body),
+            409,
+            "version-conflict",
+            members={"currentVersion": 1},
+        )
+        for method, body in (("PUT", REX), ("PATCH", {"age": 4}), ("DELETE", None))
+    ),
+    # 413, 415
+    ProblemCase(
+        "413-body-too-large",
+        Call("POST", "/v1/pets", headers=JSON_CT, data=TOO_LARGE),
+        413,
+        "payload-too-large",
+    ),
+    ProblemCase(
+        "413-preferences-too-large",
+        Call("PUT", "/v1/users/{me}/preferences", headers=JSON_CT, data=TOO_LARGE),
+        413,
+        "payload-too-large",
+    ),
+    ProblemCase(
+        "415-not-json",
+        Call("POST", "/v1/pets", headers={"Content-Type": "text/plain"}, data=b"Rex the dog"),
+        415,
+        "unsupported-media-type",
+    ),
+    ProblemCase(
+        "415-patch-not-merge-patch",
+        Call(
+            "PATCH", "/v1/pets/{pet}", headers={"Content-Type": "application/xml"}, data=b"<pet/>"
+        ),
+        415,
+        "unsupported-media-type",
+        headers={"Accept-Patch": re.compile(r".*application/merge-patch\+json.*")},
+    ),
+    # 422: every failing field listed; an unknown enum value is 422, not 400
+    ProblemCase(
+        "422-pet-every-error-listed",
+        Call(
+            "POST",
+            "/v1/pets",
+            json={
+                "name": "",
+                "species": "DRAGON",
+                "age": -1,
+                "breed": " ",
+                "status": "LOST",
+                "colour": "red",
+                "createdAt": "2020-01-01T00:00:00Z",
+            },
+        ),
+        422,
+        "validation-error",
+        fields=frozenset({"name", "species", "age", "breed", "status", "colour", "createdAt"}),
+    ),
+    ProblemCase(
+        "422-species-enum",
+        Call("POST", "/v1/pets", json={"name": "Rex", "species": "DRAGON"}),
+        422,
+        "validation-error",
+        fields=frozenset({"species"}),
+    ),
+    ProblemCase(
+        "422-query-out-of-range",
+        Call("GET", "/v1/pets?limit=0&species=DRAGON"),
+        422,
+        "validation-error",
+        fields=frozenset({"limit", "species"}),
+    ),
+    ProblemCase(
+        "422-replace-missing-species",
+        Call("PUT", "/v1/pets/{pet}", json={"name": "Rex"}),
+        422,
+        "validation-error",
+        fields=frozenset({"species"}),
+    ),
+    ProblemCase(
+        "422-patch-null-name",
+        Call("PATCH", "/v1/pets/{pet}", json={"name": None}),
+        422,
+        "validation-error",
+        fields=frozenset({"name"}),
+    ),
+    ProblemCase(
+        "422-preferences",
+        Call("PUT", "/v1/users/{me}/preferences", json={"units": "furlongs", "theme": "dark"}),
+        422,
+        "validation-error",
+        fields=frozenset({"units", "theme"}),
+    ),
+    ProblemCase(
+        "422-medical-record",
+        Call(
+            "POST",
+            "/v1/pets/{pet}/medical-records",
+            json={"type": "SURGERY", "date": "2999-01-01", "vaccine": "Rabies"},
+        ),
+        422,
+        "validation-error",
+        fields=frozenset({"date", "procedure", "vaccine"}),
+    ),
+    ProblemCase(
+        "422-maintenance-update",
+        Call("PUT", "/admin/maintenance", auth="admin", json={"enabled": "yes", "retryAfter": 0}),
+        422,
+        "validation-error",
+        fields=frozenset({"enabled", "retryAfter"}),
+        rate_limited=False,
+    ),
+]
