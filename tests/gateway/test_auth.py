@@ -19,7 +19,7 @@ def _claims(**over: object) -> dict[str, object]:
         "sub": "mallory",
         "scope": "read:pets write:pets admin",
         "iat": now,
-        "exp": now + 60,
+        "exp": now + 3600,
         "iss": "petstore",
         "aud": "petstore-api",
     }
