@@ -24,6 +24,23 @@ def route_of(request: web.Request) -> str:
     return resource.canonical if resource is not None else "unmatched"
 
 
+def observe(request: web.Request, status: int, seconds: float) -> None:
+    """Count one answered request and its latency (for apps that measure in their own
+    middleware, see ``setup_metrics(middleware=False)``)."""
+    app = request.app
+    route = route_of(request)
+    children = app[_CHILDREN]
+    key = (request.method, route, status)
+    pair = children.get(key)
+    if pair is None:
+        pair = children[key] = (
+            app[_REQUESTS].labels(request.method, route, str(status)),
+            app[_LATENCY].labels(route),
+        )
+    pair[0].inc()
+    pair[1].observe(seconds)
+
+
 @web.middleware
 async def metrics_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     started = time.perf_counter()
@@ -37,18 +54,7 @@ async def metrics_middleware(request: web.Request, handler: Handler) -> web.Stre
         status = exc.status
         raise
     finally:
-        app = request.app
-        route = route_of(request)
-        children = app[_CHILDREN]
-        key = (request.method, route, status)
-        pair = children.get(key)
-        if pair is None:
-            pair = children[key] = (
-                app[_REQUESTS].labels(request.method, route, str(status)),
-                app[_LATENCY].labels(route),
-            )
-        pair[0].inc()
-        pair[1].observe(time.perf_counter() - started)
+        observe(request, status, time.perf_counter() - started)
 
 
 async def serve_metrics(request: web.Request) -> web.Response:
@@ -58,8 +64,13 @@ async def serve_metrics(request: web.Request) -> web.Response:
     )
 
 
-def setup_metrics(app: web.Application, service: str) -> CollectorRegistry:
-    """Add GET /metrics and request metrics; returns the registry for the app's own metrics."""
+def setup_metrics(
+    app: web.Application, service: str, *, middleware: bool = True
+) -> CollectorRegistry:
+    """Add GET /metrics and request metrics; returns the registry for the app's own metrics.
+
+    ``middleware=False``: the app calls ``observe`` from a middleware of its own.
+    """
     registry = CollectorRegistry(auto_describe=True)
     app[REGISTRY] = registry
     app[_REQUESTS] = Counter(
@@ -76,6 +87,7 @@ def setup_metrics(app: web.Application, service: str) -> CollectorRegistry:
         registry=registry,
     )
     app[_CHILDREN] = {}
-    app.middlewares.append(metrics_middleware)
+    if middleware:
+        app.middlewares.append(metrics_middleware)
     app.router.add_get("/metrics", serve_metrics)
     return registry

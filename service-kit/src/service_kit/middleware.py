@@ -57,31 +57,48 @@ def from_http_exception(exc: web.HTTPException) -> problems.Problem:
     return cls()
 
 
+def render_error(request: web.Request, exc: Exception) -> web.Response:
+    """The problem+json answer for an exception a handler raised (HTTPException >= 400,
+    a Problem, or anything else: logged with its trace, answered as a bare 500)."""
+    if isinstance(exc, problems.Problem):
+        return render(request, exc)
+    if isinstance(exc, web.HTTPException) and exc.status >= 400:
+        mapped = from_http_exception(exc)
+        return render(request, mapped, None if mapped.status == exc.status else exc.status)
+    log.error(
+        "unhandled error",
+        exc_info=exc,
+        extra={"path": request.path, "method": request.method},
+    )
+    return render(request, problems.Problem())
+
+
 @web.middleware
 async def problem_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     tracing.bind(request)
     try:
         return await handler(request)
-    except problems.Problem as problem:
-        return render(request, problem)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        mapped = from_http_exception(exc)
-        return render(request, mapped, None if mapped.status == exc.status else exc.status)
+        return render_error(request, exc)
     except asyncio.CancelledError:
         raise
-    except Exception:
-        log.exception("unhandled error", extra={"path": request.path, "method": request.method})
-        return render(request, problems.Problem())
+    except Exception as exc:
+        return render_error(request, exc)
 
 
 async def _tag_response(request: web.Request, response: web.StreamResponse) -> None:
     response.headers[tracing.REQUEST_ID_HEADER] = tracing.trace_id_of(request)
 
 
-def setup_problems(app: web.Application, type_base: str) -> None:
-    """Install problem rendering and X-Request-ID on every response of ``app``."""
+def setup_problems(app: web.Application, type_base: str, *, middleware: bool = True) -> None:
+    """Install problem rendering and X-Request-ID on every response of ``app``.
+
+    ``middleware=False`` only sets the problem type base: the app then renders errors
+    (``render_error``) and sets X-Request-ID in a middleware of its own.
+    """
     app[PROBLEM_TYPE_BASE] = type_base if type_base.endswith("/") else type_base + "/"
-    app.middlewares.insert(0, problem_middleware)
-    app.on_response_prepare.append(_tag_response)
+    if middleware:
+        app.middlewares.insert(0, problem_middleware)
+        app.on_response_prepare.append(_tag_response)
