@@ -110,10 +110,11 @@ class Upstream:
         deadline: float,
     ) -> UpstreamResponse:
         """The request, retried once (idempotent methods only) if the connection was refused
-        before anything was sent; raises the transport's errors. ``deadline`` is in event-loop
-        time; the caller enforces it, the retry only avoids waiting past it."""
+        before anything was sent; raises the transport's errors, and TimeoutError past
+        ``deadline`` (event-loop time)."""
+        pool = self._pool
         try:
-            return await self._pool.request(method, path_qs, headers, body)
+            return await pool.request(method, path_qs, headers, body, deadline=deadline)
         except NotSent as exc:
             if method not in IDEMPOTENT_METHODS:
                 raise
@@ -132,7 +133,7 @@ class Upstream:
             with attempt:
                 if attempt.retry_state.attempt_number == 1:
                     raise first
-                return await self._pool.request(method, path_qs, headers, body)
+                return await pool.request(method, path_qs, headers, body, deadline=deadline)
         raise AssertionError("unreachable: tenacity returns or re-raises")  # pragma: no cover
 
     def _count_retry(self, state: RetryCallState) -> None:
@@ -195,12 +196,10 @@ class Call:
         ``path_qs`` is already percent-encoded (as received), and is sent unchanged.
         """
         upstream = self.upstream
-        deadline = upstream.timeout if deadline is None else deadline
+        seconds = upstream.timeout if deadline is None else deadline
+        when = asyncio.get_running_loop().time() + seconds
         try:
-            async with asyncio.timeout(deadline) as scope:
-                when = scope.when()
-                assert when is not None
-                return await upstream.fetch(method, path_qs, headers, body, when)
+            return await upstream.fetch(method, path_qs, headers, body, when)
         except TimeoutError:
             raise self.fail(FailureKind.TIMEOUT) from None
         except NotSent:
