@@ -23,7 +23,7 @@ from gateway.context import (
     VERIFIER,
     WEATHER,
 )
-from gateway.guard import add_rate_limit_headers, guard_middleware
+from gateway.guard import gateway_middleware
 from gateway.maintenance import MaintenanceFlag
 from gateway.metrics import GatewayMetrics
 from gateway.ratelimit import RateLimiter
@@ -39,15 +39,15 @@ from service_kit.middleware import setup_problems
 log = logging.getLogger("gateway")
 
 CONNECTION_LIMIT = 512  # keep-alive connections to each upstream at most
-KEEPALIVE_SECONDS = 30.0  # below aiohttp's server default (75 s), so the client closes first
+KEEPALIVE_SECONDS = 30.0  # idle upstream connections closed by the gateway after this
 
 
 def create_app(settings: Settings) -> web.Application:
     app = web.Application()
-    setup_problems(app, settings.problem_base_url)
-    registry = setup_metrics(app, "gateway")
-    app.middlewares.append(guard_middleware)
-    app.on_response_prepare.append(add_rate_limit_headers)
+    # Problems, X-Request-ID and request metrics come from the gateway's one middleware.
+    setup_problems(app, settings.problem_base_url, middleware=False)
+    registry = setup_metrics(app, "gateway", middleware=False)
+    app.middlewares.append(gateway_middleware)
     app[SETTINGS] = settings
     app[METRICS] = GatewayMetrics.create(registry)
     app[VERIFIER] = TokenVerifier(settings.jwt_secret)

@@ -5,7 +5,6 @@ The hits of requests that arrive in the same event-loop tick leave in one write 
 
 import logging
 import time
-from dataclasses import dataclass
 
 from gateway.metrics import GatewayMetrics
 from gateway.settings import FailMode
@@ -18,28 +17,27 @@ FAIL_CLOSED_RETRY_AFTER = 5
 _LOG_EVERY_SECONDS = 10.0
 
 
-@dataclass(frozen=True, slots=True)
 class Decision:
-    allowed: bool
-    limit: int
-    remaining: int
-    reset: int  # epoch seconds, rounded up: the window is over by then
-    retry_after: int  # seconds from now until ``reset``, so never before it
+    """One request's rate-limit outcome, with the headers every answer to it carries."""
 
-    def headers(self, policy: str) -> dict[str, str]:
-        return {
-            "X-RateLimit-Limit": str(self.limit),
-            "X-RateLimit-Remaining": str(self.remaining),
-            "X-RateLimit-Reset": str(self.reset),
+    __slots__ = ("allowed", "headers", "limit", "remaining", "reset", "retry_after")
+
+    def __init__(self, counted: Counted, limit: int, policy: str) -> None:
+        now_s = counted.now_ms // 1000
+        reset = -(-(counted.now_ms + counted.ttl_ms) // 1000)  # epoch seconds, rounded up
+        remaining = max(0, limit - counted.hits)
+        self.allowed = counted.allowed
+        self.limit = limit
+        self.remaining = remaining
+        self.reset = reset
+        self.retry_after = reset - now_s  # seconds from now until ``reset``: never before it
+        self.headers = {
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": str(remaining),
+            "X-RateLimit-Reset": str(reset),
             "RateLimit-Policy": policy,
-            "RateLimit": f'"default";r={self.remaining};t={self.retry_after}',
+            "RateLimit": f'"default";r={remaining};t={self.retry_after}',
         }
-
-
-def decide(counted: Counted, limit: int) -> Decision:
-    now_s = counted.now_ms // 1000
-    reset = -(-(counted.now_ms + counted.ttl_ms) // 1000)
-    return Decision(counted.allowed, limit, max(0, limit - counted.count), reset, reset - now_s)
 
 
 class RateLimiter:
@@ -78,7 +76,7 @@ class RateLimiter:
             raise ServiceUnavailable(
                 "Rate limiting is unavailable; retry later.", retry_after=FAIL_CLOSED_RETRY_AFTER
             ) from None
-        decision = decide(counted, self.limit)
+        decision = Decision(counted, self.limit, self.policy)
         (self._metrics.allowed if decision.allowed else self._metrics.limited).inc()
         return decision
 

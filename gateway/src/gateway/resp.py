@@ -10,7 +10,7 @@ import asyncio
 import collections
 import logging
 import ssl
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 import hiredis
@@ -97,11 +97,15 @@ class RespClient:
         self._protocol: _Protocol | None = None
         self._connecting: asyncio.Task[_Protocol] | None = None
 
-    async def execute(self, *args: Any) -> Any:
+    def execute(self, *args: Any) -> Awaitable[Any]:
+        """The reply of one command (a future while connected: no coroutine per call)."""
         protocol = self._protocol
         if protocol is None or protocol.closed:
-            protocol = await self._connect()
-        return await self._send(protocol, args)
+            return self._connect_and_send(args)
+        return self._send(protocol, args)
+
+    async def _connect_and_send(self, args: tuple[Any, ...]) -> Any:
+        return await self._send(await self._connect(), args)
 
     def _send(self, protocol: _Protocol, args: tuple[Any, ...]) -> asyncio.Future[Any]:
         loop = asyncio.get_running_loop()

@@ -6,8 +6,7 @@ The rate-limit script runs on the hot path through the pipelined ``RespClient``;
 
 import asyncio
 import hashlib
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 import redis.asyncio as aioredis
@@ -43,12 +42,11 @@ class StorageUnavailable(Exception):
     """Redis did not answer in time, or refused or dropped the connection."""
 
 
-@dataclass(frozen=True, slots=True)
-class Counted:
+class Counted(NamedTuple):
     """One rate-limit hit as Redis counted it."""
 
     allowed: bool
-    count: int
+    hits: int  # in the window so far, this one included if allowed
     now_ms: int
     ttl_ms: int
 
@@ -96,10 +94,11 @@ class Storage:
                 reply = await self._fast.execute(
                     "EVAL", RATE_LIMIT_SCRIPT, 1, key, limit, window_ms
                 )
-            allowed, count, now_s, now_us, ttl_ms = (int(x) for x in reply)
+            allowed, count, now_s, now_us, ttl_ms = reply
+            now_ms = int(now_s) * 1000 + int(now_us) // 1000
+            return Counted(int(allowed) == 1, int(count), now_ms, int(ttl_ms))
         except (RespError, OSError, TimeoutError, ValueError, TypeError) as exc:
             raise StorageUnavailable(type(exc).__name__) from exc
-        return Counted(allowed == 1, count, now_s * 1000 + now_us // 1000, ttl_ms)
 
     async def read_maintenance(self) -> dict[str, Any] | None:
         raw = await self._call(self._client.get(self.maintenance_key))
