@@ -1,14 +1,23 @@
 """`gateway`: run the gateway with settings from the environment."""
 
+import gc
+
 from gateway.app import create_app
 from gateway.settings import Settings
-from service_kit.runner import serve, warn_dev_secret
+from service_kit.runner import load_settings, serve, warn_dev_secret
+
+# Every request allocates a few hundred short-lived objects; with the default threshold (700)
+# the cyclic collector ran every few requests and cost ~5 % of the gateway's CPU under load.
+# Nearly all of them are freed by reference counting before a collection at this threshold.
+GC_THRESHOLD = (20_000, 10, 10)
 
 
 def main() -> None:
-    settings = Settings.from_env()
+    settings = load_settings(Settings.from_env, "gateway")
     app = create_app(settings)
     app.on_startup.append(lambda _: _warn(settings))
+    gc.set_threshold(*GC_THRESHOLD)
+    gc.freeze()  # what start-up made lives as long as the process: never scan it again
     serve(
         app,
         service="gateway",
