@@ -61,6 +61,7 @@ async def test_same_key_with_another_body_is_422(api: Client, rw: dict[str, str]
     resp = await api.post("/v1/pets", json={**REX, "name": "Max"}, headers=headers)
     body = await problem(resp, 422, "idempotency-key-reused")
     assert "different request" in body["detail"]
+    assert [e["field"] for e in body["errors"]] == ["Idempotency-Key"]
     # The quotes of a structured-field string are not part of the key.
     resp = await api.post("/v1/pets", json=REX, headers={**rw, "Idempotency-Key": "quoted-key"})
     assert resp.headers["Idempotent-Replayed"] == "true"

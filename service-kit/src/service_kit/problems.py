@@ -213,6 +213,10 @@ class IdempotencyKeyReused(Problem):
     advice = "Use a new Idempotency-Key for a different request."
     default_detail = "This Idempotency-Key was used with a different request body."
 
+    def __init__(self, detail: str | None = None, **kw: Any) -> None:
+        error = FieldError("Idempotency-Key", "Already used for a different request.")
+        super().__init__(detail, errors=[error.as_dict()], **kw)
+
 
 class RecordProcessingFailed(Problem):
     status = 422
