@@ -1,7 +1,6 @@
 """What crosses the gateway: request headers forwarded upstream, response headers relayed."""
 
 from aiohttp import web
-from multidict import CIMultiDict
 
 from gateway.clientip import ClientAddress
 from gateway.upstream import Call, FailureKind, UpstreamResponse, retry_after_seconds
@@ -65,14 +64,15 @@ def upstream_headers(request: web.Request, addresses: ClientAddress) -> dict[str
     return headers
 
 
-def relayed_headers(resp: UpstreamResponse) -> CIMultiDict[str]:
+def relayed_headers(resp: UpstreamResponse) -> list[tuple[str, str]]:
+    """The answer's headers for the client (a list: web.Response builds its multidict once)."""
     dropped = _connection_tokens(resp.headers.get("Connection"))
-    out: CIMultiDict[str] = CIMultiDict()
+    out = []
     for name, value in resp.headers.items():
         lowered = name.lower()
         if lowered in NOT_RELAYED or lowered in dropped or lowered.startswith("proxy-"):
             continue
-        out.add(name, value)
+        out.append((name, value))
     return out
 
 
