@@ -35,7 +35,7 @@ class Settings:
     medical_records_partitions: int = 3
     # On against Apache Kafka; the embedded broker fails InitProducerId.
     kafka_idempotent_producer: bool = False
-    kafka_timeout_ms: int = 5000
+    kafka_timeout_ms: int = 3000
     record_republish_after_seconds: float = 60.0
     idempotency_ttl_seconds: int = 86400
 

@@ -30,7 +30,7 @@ class Settings:
     # this long for members to rejoin when one arrives.
     session_timeout_ms: int = 10_000
     # Every broker call (DLQ produce, commit, stop) ends within this.
-    kafka_timeout_ms: int = 5000
+    kafka_timeout_ms: int = 3000
     # How long one record's transient failures (Redis, broker) are retried before the
     # batch stops at it; it is fetched again from its uncommitted offset afterwards.
     retry_window_seconds: float = 10.0
