@@ -1,5 +1,6 @@
-"""What the gateway adds per request: the same GET straight to the pets service and through
-the gateway, as real processes under wrk; prints req/s and CPU microseconds per request.
+"""What the gateway adds per request: the same GET straight to the pets service, through the
+gateway, and through a gateway with its rate limiter off (RATE_LIMIT_ENABLED=false), as real
+processes under wrk; prints req/s and CPU microseconds per request of each process.
 
     .venv/bin/python gateway/scripts/measure_overhead.py [--seconds 5] [--connections 50]
 
@@ -67,7 +68,7 @@ def measure(
     before = {name: cpu_seconds(pid) for name, pid in procs.items()}
     rps = wrk(url, token, args.seconds, args.connections)
     requests = rps * args.seconds
-    result = {"req_per_s": round(rps)}
+    result: dict[str, float] = {"req_per_s": round(rps)}
     for name, pid in procs.items():
         result[f"{name}_cpu_us_per_req"] = round((cpu_seconds(pid) - before[name]) / requests * 1e6)
     return result
@@ -80,7 +81,7 @@ def main() -> None:
     args = parser.parse_args()
     redis = redis_server(free_port()).start()
     redis_url = f"redis://127.0.0.1:{redis.port}/0"
-    pets_port, gw_port = free_port(), free_port()
+    pets_port, gw_port, bare_port = free_port(), free_port(), free_port()
     pets = start(
         "pets_service", {"PETS_SERVICE_PORT": str(pets_port), "REDIS_URL": redis_url}, pets_port
     )
@@ -93,6 +94,16 @@ def main() -> None:
             "PETS_SERVICE_URL": f"http://127.0.0.1:{pets_port}",
         },
         gw_port,
+    )
+    bare = start(
+        "gateway",
+        {
+            "GATEWAY_PORT": str(bare_port),
+            "REDIS_URL": redis_url,
+            "RATE_LIMIT_ENABLED": "false",
+            "PETS_SERVICE_URL": f"http://127.0.0.1:{pets_port}",
+        },
+        bare_port,
     )
     try:
         token = mint_token(SECRET, sub="measure", scopes=["read:pets", "write:pets"])
@@ -112,16 +123,24 @@ def main() -> None:
             {"pets": pets.pid, "gateway": gateway.pid},
             args,
         )
+        unlimited = measure(
+            f"http://127.0.0.1:{bare_port}{path}",
+            token,
+            {"pets": pets.pid, "gateway": bare.pid},
+            args,
+        )
         report = {
             "direct": direct,
             "through_gateway": through,
+            "through_gateway_limiter_off": unlimited,
             "throughput_ratio": round(through["req_per_s"] / direct["req_per_s"], 2),
             "gateway_cpu_us_per_req": through["gateway_cpu_us_per_req"],
+            "limiter_throughput_cost": round(1 - through["req_per_s"] / unlimited["req_per_s"], 2),
             "cores": os.cpu_count(),
         }
         print(json.dumps(report, indent=2))
     finally:
-        for proc in (gateway, pets):
+        for proc in (bare, gateway, pets):
             proc.terminate()
             proc.wait(10)
         redis.stop()
