@@ -5,9 +5,10 @@ aiohttp's ClientSession spends ~45 µs of CPU per request on this machine (reque
 response objects, payload streams, hooks); this spends ~9. It does only what the gateway
 needs: one request at a time per connection, no redirects, cookies, decompression or HEAD.
 A request's ``deadline`` bounds the wait for a connection and for the whole answer; a
-request given up mid-way (deadline or cancellation) closes its connection. Errors say what the caller needs for retries and status mapping: ``NotSent``
-(the connection could not be opened), ``Dropped`` (closed or reset before the answer's
-head), ``Malformed`` (not HTTP, truncated, or too large).
+request given up mid-way (deadline or cancellation) closes its connection. Errors say what
+the caller needs for retries and status mapping: ``NotSent`` (the connection could not be
+opened), ``Dropped`` (closed or reset before the answer's head), ``Malformed`` (not HTTP,
+truncated, or too large).
 """
 
 import asyncio
