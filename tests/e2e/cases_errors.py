@@ -5,15 +5,6 @@ import re
 from tests.e2e.cases import REX, Call, ProblemCase
 
 INVALID_TOKEN = re.compile(r'Bearer realm="PetStore API", error="invalid_token"(, .*)?')
-LOOKUP_INSTANCE = (
-    "gateway relays the pet lookup's 404 as it is, so `instance` is /v1/pets/{id}, not the "
-    "path the client asked for (/v1/pets/{id}/weather); DESIGN 5: instance = the request path"
-)
-INSTANCE_NOT_URI = (
-    "`instance` is the percent-decoded path (service_kit.middleware.render uses request.path): "
-    "with non-ASCII or control characters it is not a URI reference (RFC 9457 3.1.5), and "
-    "not the path the client sent; found by schemathesis (response_schema_conformance)"
-)
 TOO_LARGE = b'{"name": "' + b"x" * 70_000 + b'", "species": "DOG"}'
 JSON_CT = {"Content-Type": "application/json"}
 
@@ -142,7 +133,6 @@ PROBLEM_CASES = [
         Call("GET", "/v1/pets/%C3%A4ffchen"),
         404,
         "not-found",
-        known_bug=INSTANCE_NOT_URI,
     ),
     ProblemCase(
         "404-replace-unknown-pet", Call("PUT", "/v1/pets/{missing}", json=REX), 404, "not-found"
@@ -160,7 +150,6 @@ PROBLEM_CASES = [
             Call("GET", f"/v1/pets/{{missing}}/{route}"),
             404,
             "not-found",
-            known_bug=LOOKUP_INSTANCE,
         )
         for route in ("weather", "recommendations")
     ),

@@ -77,9 +77,15 @@ async def _compose(request: web.Request, upstream: Upstream, path_of: PathOf) ->
             headers=lookup,
             deadline=min(pets.timeout, upstream.timeout),
         )
-        if pet_resp.status != 200:
+        if pet_resp.status == 404:
+            pet = None
+        elif pet_resp.status != 200:
             return relay(call, pet_resp)
-        pet = call.json_object(pet_resp)
+        else:
+            pet = call.json_object(pet_resp)
+    if pet is None:
+        # Told for the path the client asked for (instance), not the lookup's path.
+        raise problems.NotFound("No pet exists with this id.")
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise upstream.fail(FailureKind.TIMEOUT)  # not the stub's fault: its breaker is not told

@@ -34,7 +34,7 @@ def render(
     body = problems.problem_body(
         problem,
         type_base=request.config_dict[PROBLEM_TYPE_BASE],
-        instance=request.path,
+        instance=request.rel_url.raw_path,  # as sent: a URI reference (RFC 9457 3.1.5)
         trace_id=tracing.trace_id_of(request),
     )
     if status is not None:
