@@ -16,7 +16,7 @@ def reply(body: str, **headers: str) -> Reply:
     [
         'Traceback (most recent call last):\n  File "x.py", line 3',
         '{"detail": "error in File \\"/app/gateway/views.py\\", line 12"}',
-        '{"detail": "see /work/main/gateway/src/gateway/upstream.py"}',
+        '{"detail": "see /srv/petstore/gateway/src/gateway/upstream.py"}',
         '{"detail": "/usr/lib/python3.11/site-packages/aiohttp/client.py"}',
         f'{{"detail": "{CANARY}"}}',
         '{"detail": "aiohttp.client_exceptions.ServerDisconnectedError"}',

@@ -19,7 +19,7 @@ async def problem(resp: ClientResponse, status: int, slug: str) -> dict[str, Any
     text = await resp.text()
     assert resp.status == status, text
     assert resp.content_type == "application/problem+json"
-    for leak in ("Traceback", 'File "', "/work/", "site-packages"):
+    for leak in ("Traceback", 'File "', "/src/", "site-packages"):
         assert leak not in text
     body: dict[str, Any] = await resp.json(content_type=None)
     assert body["type"] == BASE + slug

@@ -14,7 +14,7 @@ import orjson
 T = TypeVar("T")
 Report = Callable[[str], None]  # the `report` fixture: text for the terminal summary
 TRANSPORT = 0  # the status of an answer that never came (refused, reset, timeout, truncated)
-LEAKS = ("Traceback", 'File "', "/work/", "site-packages", '.py"')
+LEAKS = ("Traceback", 'File "', "/src/", "site-packages", '.py"')
 
 
 @dataclass(frozen=True, slots=True)
