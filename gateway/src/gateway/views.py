@@ -100,24 +100,13 @@ async def _compose(request: web.Request, upstream: Upstream, path_of: PathOf) ->
         if resp.status < 400:
             raise call.fail(FailureKind.MALFORMED)  # no body to show, or a redirect inward
     # A 4xx keeps its status, told in the gateway's words (the stub's body names its paths).
-    problem = _BY_STATUS.get(resp.status, problems.BadRequest)()
+    problem = problems.for_status(resp.status)
     problem.detail = f"The {upstream.name} service refused the request ({resp.status})."
     return render(request, problem, None if problem.status == resp.status else resp.status)
 
 
 _NOT_FOR_LOOKUP = frozenset({"If-Match", "If-None-Match", "Idempotency-Key", "Content-Type"})
 _TRACE = frozenset({"X-Request-ID", "traceparent", "Accept"})
-_BY_STATUS: dict[int, Callable[[], problems.Problem]] = {
-    400: problems.BadRequest,
-    401: problems.Unauthorized,
-    403: problems.Forbidden,
-    404: problems.NotFound,
-    409: problems.Conflict,
-    413: problems.PayloadTooLarge,
-    415: problems.UnsupportedMediaType,
-    422: lambda: problems.ValidationFailed([]),
-    429: problems.TooManyRequests,
-}
 
 
 async def retrieve_maintenance(request: web.Request) -> web.Response:

@@ -13,20 +13,6 @@ log = logging.getLogger("service_kit.errors")
 
 PROBLEM_TYPE_BASE = web.AppKey("problem_type_base", str)
 
-_FALLBACK: dict[int, type[problems.Problem]] = {
-    400: problems.BadRequest,
-    401: problems.Unauthorized,
-    403: problems.Forbidden,
-    404: problems.NotFound,
-    409: problems.Conflict,
-    413: problems.PayloadTooLarge,
-    415: problems.UnsupportedMediaType,
-    429: problems.TooManyRequests,
-    502: problems.BadGateway,
-    503: problems.ServiceUnavailable,
-    504: problems.GatewayTimeout,
-}
-
 
 def render(
     request: web.Request, problem: problems.Problem, status: int | None = None
@@ -53,8 +39,7 @@ def from_http_exception(exc: web.HTTPException) -> problems.Problem:
             if hasattr(exc, "max_size")
             else None
         )
-    cls = _FALLBACK.get(exc.status, problems.BadRequest)
-    return cls()
+    return problems.for_status(exc.status)
 
 
 def render_error(request: web.Request, exc: Exception) -> web.Response:

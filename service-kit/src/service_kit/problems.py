@@ -314,6 +314,29 @@ class InjectedFault(Problem):
     default_detail = "Fault injected by the stub's fault API."
 
 
+_BY_STATUS: dict[int, type[Problem]] = {
+    400: BadRequest,
+    401: Unauthorized,
+    403: Forbidden,
+    404: NotFound,
+    409: Conflict,
+    413: PayloadTooLarge,
+    415: UnsupportedMediaType,
+    429: TooManyRequests,
+    502: BadGateway,
+    503: ServiceUnavailable,
+    504: GatewayTimeout,
+}
+
+
+def for_status(status: int) -> Problem:
+    """The generic problem of an error status (a 400 for statuses without one of their own);
+    render it with ``status`` when that differs from the problem's."""
+    if status == 422:
+        return ValidationFailed([])
+    return _BY_STATUS.get(status, BadRequest)()
+
+
 def problem_body(
     problem: Problem, *, type_base: str, instance: str, trace_id: str
 ) -> dict[str, Any]:
