@@ -13,6 +13,7 @@ from pets_service.state import PETS, PREFERENCES, REDIS, SETTINGS
 from pets_service.storage.keys import Keys
 from pets_service.storage.pets import PetStore
 from pets_service.storage.preferences import PreferenceStore
+from service_kit import redis_client
 from service_kit.auth import TokenVerifier
 from service_kit.health import setup_health
 from service_kit.metrics import setup_metrics
@@ -39,7 +40,7 @@ async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     # No I/O here: the client connects on first use, so the service starts (not ready)
     # while Redis is down, and recovers when it comes back.
-    client = storage.connect(
+    client = redis_client.connect(
         settings.redis_url,
         timeout=settings.redis_timeout,
         max_connections=settings.redis_max_connections,

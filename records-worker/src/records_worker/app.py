@@ -11,10 +11,11 @@ from records_worker.consumer import RecordsConsumer
 from records_worker.handling import RecordHandler
 from records_worker.metrics import WorkerMetrics
 from records_worker.settings import Settings
-from records_worker.storage import RecordStore, connect
+from records_worker.storage import RecordStore
 from service_kit.health import setup_health
 from service_kit.metrics import setup_metrics
 from service_kit.middleware import setup_problems
+from service_kit.redis_client import connect
 
 SERVICE = "records-worker"
 log = logging.getLogger("records_worker.app")

@@ -2,9 +2,7 @@
 
 import enum
 
-from redis.asyncio import BlockingConnectionPool, Redis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
+from redis.asyncio import Redis
 
 from service_kit.medical_records import (
     F_EFFECTS,
@@ -33,19 +31,6 @@ class Finish(enum.Enum):
     APPLIED = 1
     ALREADY_DONE = 0
     WITHDRAWN = -1  # no status entry: the POST answered 503 and removed it
-
-
-def connect(url: str, *, timeout: float, max_connections: int) -> Redis:
-    """Every call ends within ``timeout``; the caller retries (tenacity), not the client."""
-    pool = BlockingConnectionPool.from_url(
-        url,
-        max_connections=max_connections,
-        timeout=timeout,
-        socket_timeout=timeout,
-        socket_connect_timeout=timeout,
-        retry=Retry(NoBackoff(), 0),
-    )
-    return Redis(connection_pool=pool)
 
 
 class RecordStore:

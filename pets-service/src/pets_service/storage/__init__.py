@@ -5,9 +5,7 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, ParamSpec, TypeVar
 
-from redis.asyncio import BlockingConnectionPool, Redis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
+from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from service_kit.problems import ServiceUnavailable
@@ -19,21 +17,6 @@ UNAVAILABLE_RETRY_AFTER = 2
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-
-def connect(url: str, *, timeout: float, max_connections: int) -> Redis:
-    """A client whose every call, connect and wait for a pooled connection ends within
-    ``timeout`` seconds. It does not retry by itself (callers decide, with tenacity) and
-    reconnects on its own once Redis is back."""
-    pool = BlockingConnectionPool.from_url(
-        url,
-        max_connections=max_connections,
-        timeout=timeout,
-        socket_timeout=timeout,
-        socket_connect_timeout=timeout,
-        retry=Retry(NoBackoff(), 0),
-    )
-    return Redis(connection_pool=pool)
 
 
 async def disconnect(client: Redis) -> None:
