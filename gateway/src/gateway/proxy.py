@@ -3,9 +3,8 @@
 from aiohttp import web
 
 from gateway.clientip import ClientAddress
-from gateway.upstream import Call, FailureKind, UpstreamResponse, retry_after_seconds
+from gateway.upstream import Call, UpstreamResponse
 from service_kit import tracing
-from service_kit.jsonutil import JSON, PROBLEM_JSON
 
 # Request headers the services use; everything else (cookies, hop-by-hop, Host) stays here.
 FORWARDED_REQUEST_HEADERS = (
@@ -76,28 +75,11 @@ def relayed_headers(resp: UpstreamResponse) -> list[tuple[str, str]]:
     return out
 
 
-def _is_json(content_type: str | None) -> bool:
-    if not content_type:
-        return False
-    media = content_type.partition(";")[0].strip().lower()
-    return media == JSON or (media.startswith("application/") and media.endswith("+json"))
-
-
 def relay(call: Call, resp: UpstreamResponse) -> web.Response:
-    """The upstream's answer for the client, or the 502/503 problem that replaces it.
+    """The upstream's answer for the client, or the problem that replaces it (raised).
 
-    2xx/3xx/4xx pass through. A 503 with Retry-After passes through when its body is a
-    problem document (the pets service saying its store is down); any other 503/429 with
-    Retry-After becomes the gateway's own 503, and every other 5xx a 502.
+    What passes and what is replaced is the verdict's (``gateway.verdict``); a 503 with
+    Retry-After that the verdict answers as a 503 keeps the pets service's problem body.
     """
-    content_type = resp.headers.get("Content-Type")
-    if resp.status == 503 and retry_after_seconds(resp.headers.get("Retry-After")) is not None:
-        media = (content_type or "").partition(";")[0].strip().lower()
-        if media == PROBLEM_JSON and resp.body:
-            call.json_object(resp)
-            call.upstream.record_failure(FailureKind.UNAVAILABLE)
-            return web.Response(status=503, body=resp.body, headers=relayed_headers(resp))
-    call.check_status(resp)
-    if resp.body and _is_json(content_type) and "Content-Encoding" not in resp.headers:
-        call.check_json(resp)
+    call.judge(resp)  # raises the client's problem unless the answer is relayed
     return web.Response(status=resp.status, body=resp.body, headers=relayed_headers(resp))

@@ -1,21 +1,16 @@
-"""Calling an upstream with a deadline, and mapping every way it can fail to 502/503/504.
+"""Calling an upstream with a deadline, under its circuit breaker.
 
 One ``Upstream`` per service (pets, weather, recommendations), each with its own keep-alive
 pool (``gateway.http1``) and its own circuit breaker. A call is
-``with upstream.call() as call: resp = await call.send(...)``; the checks on ``call`` turn a
-bad answer into the client's problem, and leaving the block tells the breaker whether the
-call failed. Failures are counted by kind in ``record_failure``.
+``with upstream.call() as call: resp = await call.send(...)``; ``send`` and ``call.judge``
+settle the call with the verdict of ``gateway.verdict`` (the client's answer, the breaker's
+outcome, the failure counter), and leaving the block tells the breaker.
 """
 
 import asyncio
-import email.utils
-import time
 from collections.abc import Mapping
-from enum import StrEnum
 from types import TracebackType
-from typing import Any
 
-import orjson
 from prometheus_client import Counter
 from tenacity import (
     AsyncRetrying,
@@ -28,21 +23,13 @@ from tenacity import (
 
 from gateway.circuit import CircuitBreaker
 from gateway.http1 import Malformed, NotSent, Pool, UpstreamResponse
+from gateway.verdict import Breaker, Outcome, Verdict, judge, judge_answer, problem_of
+from service_kit.problems import BadGateway, Problem
 
-__all__ = ["Call", "FailureKind", "Upstream", "UpstreamResponse", "retry_after_seconds"]
-from service_kit.problems import BadGateway, GatewayTimeout, Problem, ServiceUnavailable
+__all__ = ["Call", "Upstream", "UpstreamResponse"]
 
 MAX_RESPONSE_BYTES = 4 * 1024 * 1024
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
-
-
-class FailureKind(StrEnum):
-    REFUSED = "refused"
-    RESET = "reset"
-    SERVER_ERROR = "5xx"
-    TIMEOUT = "timeout"
-    MALFORMED = "malformed"
-    UNAVAILABLE = "unavailable"  # 503 or 429 with Retry-After: the upstream asked to back off
 
 
 class Upstream:
@@ -69,7 +56,7 @@ class Upstream:
         self._pool = Pool(
             base_url, limit=connections, keepalive=keepalive, max_body=max_response_bytes
         )
-        self._failures = {kind: failures.labels(name, kind.value) for kind in FailureKind}
+        self._failures = {kind: failures.labels(name, kind.value) for kind in Outcome}
         self._retries = retries.labels(name)
         self._retry_wait = retry_wait
 
@@ -80,18 +67,16 @@ class Upstream:
     def call(self) -> "Call":
         return Call(self)
 
-    def record_failure(self, kind: FailureKind) -> None:
-        self._failures[kind].inc()
+    def count(self, verdict: Verdict) -> None:
+        if verdict.rule.counted:
+            self._failures[verdict.outcome].inc()
 
-    def fail(self, kind: FailureKind) -> Problem:
-        """Count a failure and return the problem the client gets for it (never its body).
-
-        Outside a call (the deadline was used up before it) the breaker is not told.
-        """
-        self.record_failure(kind)
-        if kind is FailureKind.TIMEOUT:
-            return GatewayTimeout(f"The {self.name} service did not answer in time.")
-        return BadGateway(f"The {self.name} service failed.")
+    def fail(self, outcome: Outcome) -> Problem:
+        """Count ``outcome`` and return the client's problem for it, outside a call (the
+        deadline was used up before it): the breaker is not told."""
+        verdict = judge(outcome)
+        self.count(verdict)
+        return problem_of(verdict, self.name) or BadGateway(f"The {self.name} service failed.")
 
     async def probe(self, path: str, *, deadline: float) -> int:
         """The status of a GET ``path`` (for readiness); failures raise and are not counted."""
@@ -143,18 +128,18 @@ class Upstream:
 class Call:
     """One call under the upstream's circuit breaker (a context manager).
 
-    Entering raises the 503 CircuitOpen problem while the circuit is open. Leaving reports
-    the outcome: a failure if ``fail`` was used (directly or by a check), a success if the
-    block ended normally or with another problem (e.g. a 503 with Retry-After, the upstream
-    answering in time), nothing at all if it ended otherwise (cancelled).
+    Entering raises the 503 CircuitOpen problem while the circuit is open. Leaving tells the
+    breaker the verdict's outcome when the call was judged; otherwise a success if the block
+    ended normally or with a problem of the gateway's own, and nothing if it ended otherwise
+    (cancelled).
     """
 
-    __slots__ = ("_failed", "_trial", "upstream")
+    __slots__ = ("_trial", "_verdict", "upstream")
 
     def __init__(self, upstream: Upstream) -> None:
         self.upstream = upstream
         self._trial = False
-        self._failed = False
+        self._verdict: Verdict | None = None
 
     def __enter__(self) -> "Call":
         self._trial = self.upstream.breaker.acquire()
@@ -167,9 +152,15 @@ class Call:
         tb: TracebackType | None,
     ) -> None:
         breaker = self.upstream.breaker
-        if self._failed:
-            breaker.failure(self._trial)
+        if self._verdict is not None:
+            told = self._verdict.breaker
         elif exc is None or isinstance(exc, Problem):
+            told = Breaker.SUCCESS
+        else:
+            told = Breaker.NOTHING
+        if told is Breaker.FAILURE:
+            breaker.failure(self._trial)
+        elif told is Breaker.SUCCESS:
             breaker.success(self._trial)
         else:
             breaker.release(self._trial)
@@ -178,9 +169,20 @@ class Call:
     def name(self) -> str:
         return self.upstream.name
 
-    def fail(self, kind: FailureKind) -> Problem:
-        self._failed = True
-        return self.upstream.fail(kind)
+    def settle(self, verdict: Verdict) -> Problem | None:
+        """Record ``verdict`` (counter now, breaker on leaving); the client's problem, or None
+        when the upstream's answer is relayed."""
+        self._verdict = verdict
+        self.upstream.count(verdict)
+        return problem_of(verdict, self.name)
+
+    def judge(self, resp: UpstreamResponse, *, composed: bool = False) -> Verdict:
+        """Settle the call on the answer; raises the client's problem unless it is relayed."""
+        verdict = judge_answer(resp, composed=composed)
+        problem = self.settle(verdict)
+        if problem is not None:
+            raise problem
+        return verdict
 
     async def send(
         self,
@@ -201,60 +203,14 @@ class Call:
         try:
             return await upstream.fetch(method, path_qs, headers, body, when)
         except TimeoutError:
-            raise self.fail(FailureKind.TIMEOUT) from None
+            raise self._ended(Outcome.TIMEOUT) from None
         except NotSent:
-            raise self.fail(FailureKind.REFUSED) from None
+            raise self._ended(Outcome.REFUSED) from None
         except Malformed:
-            raise self.fail(FailureKind.MALFORMED) from None
+            raise self._ended(Outcome.MALFORMED) from None
         except OSError:  # dropped, reset, or a TLS failure
-            raise self.fail(FailureKind.RESET) from None
+            raise self._ended(Outcome.RESET) from None
 
-    def check_status(self, resp: UpstreamResponse) -> None:
-        """Raise the client's problem for a 5xx (502) or a 503/429 with Retry-After (503)."""
-        status = resp.status
-        if status < 429 or 429 < status < 500:
-            if status < 100:
-                raise self.fail(FailureKind.MALFORMED)
-            return
-        retry_after = retry_after_seconds(resp.headers.get("Retry-After"))
-        if status in (429, 503) and retry_after is not None:
-            self.upstream.record_failure(FailureKind.UNAVAILABLE)
-            raise ServiceUnavailable(
-                f"The {self.name} service is unavailable; retry later.", retry_after=retry_after
-            )
-        if status == 429:
-            return
-        raise self.fail(FailureKind.SERVER_ERROR if status < 600 else FailureKind.MALFORMED)
-
-    def check_json(self, resp: UpstreamResponse) -> None:
-        """A 502 when a body promised as JSON is not JSON (a malformed answer)."""
-        try:
-            orjson.loads(resp.body)
-        except orjson.JSONDecodeError:
-            raise self.fail(FailureKind.MALFORMED) from None
-
-    def json_object(self, resp: UpstreamResponse) -> dict[str, Any]:
-        """The body as a JSON object, or a 502 when it is not one (a malformed answer)."""
-        try:
-            value = orjson.loads(resp.body)
-        except orjson.JSONDecodeError:
-            raise self.fail(FailureKind.MALFORMED) from None
-        if not isinstance(value, dict):
-            raise self.fail(FailureKind.MALFORMED)
-        return value
-
-
-def retry_after_seconds(value: str | None) -> int | None:
-    """Retry-After as whole seconds (delta-seconds or an HTTP date), None when absent or bad."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return int(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0, int(when.timestamp() - time.time() + 0.999))
+    def _ended(self, outcome: Outcome) -> Problem:
+        problem = self.settle(judge(outcome))
+        return problem or BadGateway(f"The {self.name} service failed.")

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import orjson
 from aiohttp import web
 
 from gateway.context import (
@@ -19,7 +20,8 @@ from gateway.context import (
 from gateway.maintenance import parse_update
 from gateway.proxy import relay, upstream_headers
 from gateway.storage import StorageUnavailable
-from gateway.upstream import FailureKind, Upstream
+from gateway.upstream import Upstream
+from gateway.verdict import Outcome
 from service_kit import auth, problems
 from service_kit.bodies import read_body, read_json_object
 from service_kit.jsonutil import JSON, json_response
@@ -77,28 +79,23 @@ async def _compose(request: web.Request, upstream: Upstream, path_of: PathOf) ->
             headers=lookup,
             deadline=min(pets.timeout, upstream.timeout),
         )
-        if pet_resp.status == 404:
-            pet = None
-        elif pet_resp.status != 200:
+        if pet_resp.status not in (200, 404):
             return relay(call, pet_resp)
-        else:
-            pet = call.json_object(pet_resp)
-    if pet is None:
+        call.judge(pet_resp, composed=True)  # a 200 must hold a JSON object
+    if pet_resp.status == 404:
         # Told for the path the client asked for (instance), not the lookup's path.
         raise problems.NotFound("No pet exists with this id.")
     remaining = deadline - time.monotonic()
     if remaining <= 0:
-        raise upstream.fail(FailureKind.TIMEOUT)  # not the stub's fault: its breaker is not told
+        raise upstream.fail(Outcome.TIMEOUT)  # not the stub's fault: its breaker is not told
+    pet = orjson.loads(pet_resp.body)
     # The stubs are internal and need no credentials: they get the trace only.
     trace = {k: v for k, v in headers.items() if k in _TRACE}
     with upstream.call() as call:
         resp = await call.send("GET", path_of(pet_id, pet), headers=trace, deadline=remaining)
+        call.judge(resp, composed=True)  # raises the 502/503/504 the verdict gives
         if resp.status == 200:
-            call.json_object(resp)
             return web.Response(body=resp.body, content_type=JSON)
-        call.check_status(resp)  # 5xx: 502; 503 or 429 with Retry-After: 503
-        if resp.status < 400:
-            raise call.fail(FailureKind.MALFORMED)  # no body to show, or a redirect inward
     # A 4xx keeps its status, told in the gateway's words (the stub's body names its paths).
     problem = problems.for_status(resp.status)
     problem.detail = f"The {upstream.name} service refused the request ({resp.status})."
