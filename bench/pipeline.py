@@ -1,4 +1,5 @@
-"""The 202 pipeline: POST medical-records → Kafka → records worker → COMPLETED (DESIGN §7).
+"""The 202 pipeline: POST medical-records → Kafka → records worker → COMPLETED
+(docs/medical-records.md).
 
 Two measurements. Latency: a few clients, each posting one record and polling its status
 until it is COMPLETED, then the next. Throughput: a burst of records posted at once, timed

@@ -1,4 +1,4 @@
-"""The repository as deployment sees it: DESIGN's services, suite.env, the documented variables."""
+"""The repository as deployment sees it: its services, suite.env, the documented variables."""
 
 import re
 import tomllib
@@ -36,7 +36,7 @@ class Service:
         return (self.src / "__main__.py").is_file()
 
 
-# DESIGN section 2: names, packages and default ports (the contract).
+# docs/architecture.md: names, packages and default ports (the contract).
 SERVICES = {
     s.folder: s
     for s in [

@@ -215,7 +215,7 @@ def test_kafka_init_creates_the_topics_of_the_shared_settings(
         assert "--create" in argv, argv
         assert "--if-not-exists" in argv, argv
         created[argv[argv.index("--topic") + 1]] = int(argv[argv.index("--partitions") + 1])
-    # DESIGN section 7: medical-records with 3 partitions, and its dead-letter topic.
+    # docs/medical-records.md: medical-records with 3 partitions, and its dead-letter topic.
     assert created == {"medical-records": 3, "medical-records.dlq": 1}
     assert suite_env["MEDICAL_RECORDS_TOPIC"] == "medical-records"
     assert int(suite_env["MEDICAL_RECORDS_PARTITIONS"]) == created["medical-records"]

@@ -1,4 +1,4 @@
-"""The error cases of DESIGN sections 4-5: 400, 401, 403, 404, 405, 409, 413, 415, 422."""
+"""The error cases of the README's status table: 400, 401, 403, 404, 405, 409, 413, 415, 422."""
 
 import re
 

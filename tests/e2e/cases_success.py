@@ -1,4 +1,4 @@
-"""The success cases of DESIGN section 4 (and the public pages): 200, 201, 202, 204, 304."""
+"""The success cases of the README's status table (and public pages): 200, 201, 202, 204, 304."""
 
 from tests.e2e.cases import Call, SuccessCase
 

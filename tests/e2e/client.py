@@ -200,7 +200,7 @@ async def check_problem(
 
 
 def _check_status_extras(reply: Reply, body: dict[str, Any], fields: frozenset[str] | None) -> None:
-    """The extension member and header each status must carry (DESIGN section 5)."""
+    """The extension member and header each status must carry (the README's error section)."""
     status, headers = reply.status, reply.headers
     if status in (400, 422):
         errors = body["errors"]

@@ -1,5 +1,6 @@
-"""The 202 pipeline (DESIGN 7) and Idempotency-Key, through the gateway, the broker and the
-records worker of the running suite (records take 500 ms each there: see conftest)."""
+"""The 202 pipeline (docs/medical-records.md) and Idempotency-Key, through the gateway, the
+broker and the records worker of the running suite (records take 500 ms each there: see
+conftest)."""
 
 import asyncio
 import time

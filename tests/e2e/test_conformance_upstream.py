@@ -1,4 +1,5 @@
-"""DESIGN section 6 through the gateway: each way a stub can fail, switched on by its fault API."""
+"""Upstream failure mapping (docs/architecture.md) through the gateway: each way a stub can
+fail, switched on by its fault API."""
 
 import asyncio
 import time
@@ -12,7 +13,7 @@ from tests.e2e.client import Api, Reply, check_problem
 
 ROUTES = {"weather": "weather-stub", "recommendations": "recommendations-stub"}
 DEADLINES = {"weather": 2.0, "recommendations": 1.0}  # the suite's *_TIMEOUT_MS
-MARGIN = 0.1  # DESIGN 6: a 504 comes within the deadline + 100 ms
+MARGIN = 0.1  # docs/architecture.md: a 504 comes within the deadline + 100 ms
 RECOVERY_SECONDS = 20.0  # past CIRCUIT_RESET_SECONDS (10), should a test have opened a circuit
 
 

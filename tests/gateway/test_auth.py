@@ -1,4 +1,4 @@
-"""401 and 403 through the gateway, in DESIGN order, with the exact WWW-Authenticate."""
+"""401 and 403 through the gateway, in the documented order, with the exact WWW-Authenticate."""
 
 import base64
 import json

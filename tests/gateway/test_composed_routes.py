@@ -1,5 +1,5 @@
 """Weather and recommendations: the pet from the pets service, then the stub within its
-deadline; every stub fault mode maps to the right status (DESIGN section 6)."""
+deadline; every stub fault mode maps to the right status (docs/architecture.md)."""
 
 import time
 from collections.abc import AsyncIterator, Iterator

@@ -1,4 +1,4 @@
-"""How the pets service can fail, and what the client gets: 502, 503, 504 (DESIGN section 6)."""
+"""How the pets service can fail, and what the client gets: 502, 503, 504 (docs/architecture.md)."""
 
 import time
 

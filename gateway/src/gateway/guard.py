@@ -1,6 +1,6 @@
-"""The gateway's one middleware: trace ids, the /v1 gate in DESIGN order (maintenance →
-token → rate limit → 401 → 403; routing and the handler follow), problem rendering, the
-response's own headers and the request metrics.
+"""The gateway's one middleware: trace ids, the /v1 gate in the order of docs/architecture.md
+(maintenance → token → rate limit → 401 → 403; routing and the handler follow), problem
+rendering, the response's own headers and the request metrics.
 
 One layer instead of the usual three (problems, metrics, gate) plus two response signals:
 each aiohttp middleware layer or signal costs microseconds on every request.

@@ -7,7 +7,7 @@ from service_kit.problems import REGISTRY, ProblemType
 
 EXAMPLE_TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 
-# Extension members and headers that come with each status (DESIGN section 5).
+# Extension members and headers that come with each status (docs/architecture.md).
 _EXTRAS: dict[int, dict[str, Any]] = {
     400: {"errors": [{"field": "body", "message": "Malformed JSON: unexpected character."}]},
     403: {"requiredScope": "write:pets"},
