@@ -23,7 +23,7 @@ from typing import Any
 
 import schemathesis
 
-from gateway.openapi import ENTITY_TAGS, IDEMPOTENCY_KEY
+from gateway.openapi.components import ENTITY_TAGS, IDEMPOTENCY_KEY
 
 _KEY = re.compile(IDEMPOTENCY_KEY)
 _TAGS = re.compile(ENTITY_TAGS)

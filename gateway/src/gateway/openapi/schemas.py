@@ -1,8 +1,6 @@
-"""OpenAPI 3.1 components: schemas, headers, parameters and the problem responses."""
+"""The component schemas of every request and response body."""
 
-from typing import Any
-
-from service_kit.auth import REALM
+from gateway.openapi.base import Schema, ref
 from service_kit.medical_records import TYPE_FIELDS
 
 SPECIES = ["DOG", "CAT", "BIRD", "RABBIT", "FISH", "REPTILE", "OTHER"]
@@ -10,13 +8,6 @@ PET_STATUS = ["AVAILABLE", "PENDING", "ADOPTED"]
 RECORD_TYPES = ["VACCINATION", "CHECKUP", "SURGERY", "MEDICATION", "ALLERGY"]
 RECORD_STATUS = ["PROCESSING", "COMPLETED", "FAILED"]
 CONDITIONS = ["CLEAR", "PARTLY_CLOUDY", "CLOUDY", "FOG", "RAIN", "SNOW", "THUNDERSTORM"]
-
-Schema = dict[str, Any]
-
-
-def ref(kind: str, name: str) -> Schema:
-    return {"$ref": f"#/components/{kind}/{name}"}
-
 
 # "Not blank" as the services check it (str.strip()): a character outside Python's whitespace,
 # which differs from JSON Schema's \s (U+001C-U+001F and U+0085 are in, U+FEFF is out).
@@ -246,34 +237,3 @@ SCHEMAS: dict[str, Schema] = {
         ["type", "slug", "title", "status", "description", "advice", "example"],
     ),
 }
-
-
-def _header(description: str, schema: Schema) -> Schema:
-    return {"description": description, "schema": schema}
-
-
-INT = {"type": "integer", "minimum": 0}
-STR = {"type": "string"}
-HEADERS: dict[str, Schema] = {
-    "X-Request-ID": _header("The request's trace id (also `traceId` in problems).", STR),
-    "X-RateLimit-Limit": _header("Requests allowed per window.", INT),
-    "X-RateLimit-Remaining": _header("Requests left in the current window.", INT),
-    "X-RateLimit-Reset": _header("When the window resets (epoch seconds).", INT),
-    "RateLimit-Policy": _header('IETF draft policy, e.g. `"default";q=1000;w=3600`.', STR),
-    "RateLimit": _header('IETF draft state, e.g. `"default";r=998;t=3540`.', STR),
-    "Retry-After": _header("Seconds to wait before retrying.", INT),
-    "Location": _header("URL of the created resource (or of the status).", STR),
-    "ETag": _header('The resource version as a strong entity tag, e.g. `"3"`.', STR),
-    "Link": _header('RFC 8288 links, e.g. the `rel="next"` page.', STR),
-    "Allow": _header("Methods the resource supports.", STR),
-    "Idempotent-Replayed": _header("`true` when this is the stored first answer.", STR),
-    "WWW-Authenticate": _header(f"`{REALM}` (RFC 6750 error when a token was bad).", STR),
-}
-
-RATE_HEADERS = (
-    "X-RateLimit-Limit",
-    "X-RateLimit-Remaining",
-    "X-RateLimit-Reset",
-    "RateLimit-Policy",
-    "RateLimit",
-)
