@@ -11,6 +11,10 @@ from typing import Any, NamedTuple
 WEATHER = "/v1/pets/{petId}/weather"
 RECOMMENDATIONS = "/v1/pets/{petId}/recommendations"
 
+# docs/fault-sessions.md prints the presets between these markers (a test keeps them equal).
+DOC_BEGIN = "<!-- presets: begin -->"
+DOC_END = "<!-- presets: end -->"
+
 
 class Preset(NamedTuple):
     description: str
@@ -148,3 +152,9 @@ def presets_document() -> dict[str, Any]:
         for name, p in PRESETS.items()
     ]
     return {"items": items}
+
+
+def presets_markdown() -> str:
+    """The presets as docs/fault-sessions.md lists them, between its markers."""
+    lines = [f"- `{name}`: {preset.description}" for name, preset in PRESETS.items()]
+    return "\n".join([DOC_BEGIN, *lines, DOC_END])

@@ -1,0 +1,173 @@
+"""Checks on when a client tries again: backoff, jitter, polling a 202, giving up on a hang."""
+
+from collections import defaultdict
+from urllib.parse import urlsplit
+
+from gateway.sessions.report_journal import Exchange, Journal, Retry
+from gateway.sessions.report_verdicts import (
+    Check,
+    Outcome,
+    count,
+    failed,
+    more,
+    ms,
+    not_exercised,
+    passed,
+    seconds,
+    what_failed,
+)
+
+MIN_BACKOFF_MS = 100
+GROWTH = 1.1
+SAME_WAIT_MS = 5
+POLL_TOLERANCE_MS = 100
+
+
+def _unprompted(retries: list[Retry]) -> list[Retry]:
+    return [r for r in retries if not r.before.throttled]
+
+
+def backs_off(journal: Journal) -> Outcome:
+    retries = [r for r in journal.retries if r.before.server_failure]
+    if not retries:
+        return not_exercised(
+            "no request was retried after a 5xx, a dropped connection or a timeout"
+        )
+    hasty = [r for r in retries if r.wait < MIN_BACKOFF_MS]
+    if hasty:
+        r = hasty[0]
+        return failed(
+            f"retried {r.after.label} {ms(r.wait)} after its {what_failed(r.before)} "
+            f"(seq {r.before.seq} → {r.after.seq}){more(len(hasty), 'hasty retries')}: "
+            f"wait at least {ms(MIN_BACKOFF_MS)}, longer each time",
+            [r.before for r in hasty],
+            [r.after for r in hasty],
+        )
+    previous: dict[int, Retry] = {}
+    for r in _unprompted(retries):
+        last = previous.get(r.index)
+        if last is not None and r.wait < GROWTH * last.wait:
+            return failed(
+                f"waited {ms(last.wait)} then {ms(r.wait)} between retries of {r.after.label} "
+                f"(seq {last.after.seq}, {r.after.seq}): make each wait longer (exponential)",
+                [last.after, r.after],
+            )
+        previous[r.index] = r
+    waits = sorted(r.wait for r in retries)
+    return passed(
+        f"waited before {count(len(retries), 'retry', 'retries')} after a failure "
+        f"({ms(waits[0])} to {ms(waits[-1])}), longer each time",
+        [r.after for r in retries],
+    )
+
+
+def jittered(journal: Journal) -> Outcome:
+    retries = _unprompted([r for r in journal.retries if r.before.server_failure])
+    if len(retries) < 2:
+        return not_exercised("fewer than two retries after a failure without Retry-After")
+    waits = [r.wait for r in retries]
+    evidence = [r.after for r in retries]
+    if max(waits) - min(waits) <= SAME_WAIT_MS:
+        return failed(
+            f"all {len(waits)} retries waited {ms(min(waits))}: add random jitter to the "
+            "backoff so clients do not retry in lockstep",
+            evidence,
+        )
+    by_attempt: dict[int, list[float]] = defaultdict(list)
+    for r in retries:
+        by_attempt[r.attempt].append(r.wait)
+    compared = {n: w for n, w in by_attempt.items() if len(w) >= 2}
+    if compared and all(max(w) - min(w) <= SAME_WAIT_MS for w in compared.values()):
+        n, w = min(compared.items())
+        return failed(
+            f"retry {n - 1} of {len(w)} requests waited {ms(w[0])} each time: the schedule is "
+            "fixed; add random jitter",
+            evidence,
+        )
+    return passed(f"retry waits vary ({ms(min(waits))} to {ms(max(waits))})", evidence)
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path
+
+
+def polls_politely(journal: Journal) -> Outcome:
+    hasty: list[tuple[Exchange, Exchange]] = []
+    polled: list[Exchange] = []
+    for accepted in (e for e in journal.entries if e.status == 202 and e.location):
+        target = _path(accepted.location or "")
+        previous = accepted
+        for poll in journal.entries:
+            if poll.seq <= accepted.seq or poll.method != "GET" or _path(poll.path) != target:
+                continue
+            if previous.retry_after is not None:
+                polled.append(poll)
+                if poll.t - previous.end < previous.retry_after * 1000 - POLL_TOLERANCE_MS:
+                    hasty.append((previous, poll))
+            previous = poll
+    if hasty:
+        told, poll = hasty[0]
+        return failed(
+            f"polled {poll.path} {ms(poll.t - told.end)} after a Retry-After of "
+            f"{seconds(told.retry_after or 0)} (seq {told.seq} → {poll.seq})"
+            f"{more(len(hasty), 'early polls')}: poll no faster than Retry-After says",
+            [e for pair in hasty for e in pair],
+        )
+    if not polled:
+        return not_exercised("no 202 status URL was polled after an answer with Retry-After")
+    return passed(
+        f"{count(len(polled), 'poll')} of a 202's status URL, none before Retry-After", polled
+    )
+
+
+def gives_up_on_hang(journal: Journal) -> Outcome:
+    hangs = [e for e in journal.entries if e.fault_kind == "hang"]
+    if not hangs:
+        return not_exercised("no request hung")
+    waited = [e for e in hangs if not e.client_closed]
+    if waited:
+        e = waited[0]
+        return failed(
+            f"waited {ms(e.duration)} on the hung {e.label} (seq {e.seq}) until the gateway "
+            f"closed it{more(len(waited), 'hangs')}: set a client timeout",
+            waited,
+        )
+    quickest = min(e.duration for e in hangs)
+    return passed(
+        f"gave up on {count(len(hangs), 'hung request')}, the first after {ms(quickest)}", hangs
+    )
+
+
+CHECKS = (
+    Check(
+        "backs-off",
+        "A retry after a 5xx, a dropped connection, a client timeout or a spoiled 200 "
+        f"(truncated or garbage body) waits at least {MIN_BACKOFF_MS} ms after the failed "
+        "attempt ended; and each retry after a failure without `Retry-After` waits at "
+        f"least {GROWTH:g}× as long as the previous such retry of that request. Not exercised "
+        "unless a request was retried after such a failure.",
+        backs_off,
+    ),
+    Check(
+        "jittered",
+        "The waits of retries after a failure without `Retry-After` are not all the same "
+        f"(all within {SAME_WAIT_MS} ms of each other fails), and where several requests "
+        "were retried, their n-th retries did not all wait the same. Not exercised with "
+        "fewer than two such retries.",
+        jittered,
+    ),
+    Check(
+        "polls-politely",
+        "After a 202 with a `Location`, each GET of that status URL starts no sooner after "
+        "the previous answer (the 202 or the last poll) than that answer's `Retry-After` "
+        f"(tolerance {POLL_TOLERANCE_MS} ms). Not exercised unless a poll followed an "
+        "answer with `Retry-After`.",
+        polls_politely,
+    ),
+    Check(
+        "gives-up-on-hang",
+        "Every request the session made hang was closed by the client (`clientClosed`) "
+        "before the gateway ended the hang. Not exercised unless a request hung.",
+        gives_up_on_hang,
+    ),
+)
