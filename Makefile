@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PACKAGES := service-kit pets-service gateway weather-stub recommendations-stub records-worker petstore-cli
 PRESENT := $(patsubst %/pyproject.toml,%,$(wildcard $(addsuffix /pyproject.toml,$(PACKAGES))))
 
-.PHONY: install run test lint format typecheck pytest bench fuzz clean
+.PHONY: install run test lint format typecheck pytest docs bench fuzz clean
 
 $(VENV)/.installed: requirements-dev.txt $(addsuffix /pyproject.toml,$(PRESENT))
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -35,6 +35,9 @@ pytest: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest ## ruff, mypy and the whole test suite
+
+docs: install ## docs/configuration.md's tables, from the settings declarations
+	$(PY) -m tests.docs.configuration
 
 # Not part of `make test`: installs nginx and wrk with apt-get when run as root (else falls
 # back to what it has, and says so), matplotlib into the venv; results in bench-results/.

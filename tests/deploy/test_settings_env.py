@@ -6,7 +6,7 @@ import pytest
 
 from tests.deploy.composefile import environment
 from tests.deploy.dockerfile import Dockerfile, env_assignments
-from tests.deploy.envnames import names_read, service_reads, settings_modules
+from tests.deploy.envnames import service_reads
 from tests.deploy.repo import SERVICES, Service, documented_for, documented_variables
 
 python_services = pytest.mark.parametrize("service", list(SERVICES.values()), ids=list(SERVICES))
@@ -23,8 +23,7 @@ IMAGE_ONLY = {
 def reads(service: Service) -> set[str]:
     """What the service's settings read."""
     assert service.written, f"{service.folder} has no __main__.py"
-    assert settings_modules(service.src), f"{service.folder} has no settings module"
-    return service_reads(service.src)
+    return service_reads(service.package)
 
 
 def test_suite_env_holds_the_documented_defaults(suite_env: dict[str, str]) -> None:
@@ -86,24 +85,12 @@ def test_the_image_sets_only_what_the_service_reads(
 def test_every_shared_setting_is_read_by_some_service(suite_env: dict[str, str]) -> None:
     read: set[str] = set()
     for service in SERVICES.values():
-        if settings_modules(service.src):
-            read |= service_reads(service.src)
+        read |= service_reads(service.package)
     unread = set(suite_env) - read
     assert not unread, f"suite.env sets {unread}, which no service reads"
 
 
-def test_the_reader_finds_getters_and_environ_lookups(tmp_path: Any) -> None:
-    module = tmp_path / "settings.py"
-    module.write_text(
-        "import os\n"
-        "from service_kit.settings import env_int, env_str\n"
-        "from service_kit import settings as s\n"
-        "def from_env(environ):\n"
-        "    a = env_str(environ, 'ALPHA', 'x')\n"
-        "    b = s.env_int(environ, name='BETA', default=1)\n"
-        "    c = environ.get('GAMMA')\n"
-        "    d = os.environ['DELTA']\n"
-        "    e = {'key': 'not-a-variable'}.get('key')\n"
-        "    return a, b, c, d, e\n"
-    )
-    assert names_read(module) == {"ALPHA", "BETA", "GAMMA", "DELTA"}
+def test_the_reader_finds_declared_variables_and_their_fallbacks() -> None:
+    stub = service_reads("weather_stub")
+    assert {"WEATHER_STUB_PORT", "WEATHER_STUB_FAULT", "STUB_FAULT", "BIND_HOST"} <= stub
+    assert "GATEWAY_PORT" not in stub

@@ -1,7 +1,7 @@
 """A run-time fault API for upstream stubs: errors, latency, timeouts and broken connections."""
 
 from service_kit.faults.api import FAULTS, fault_middleware, is_exempt, setup_faults
-from service_kit.faults.spec import FaultSpec, Mode, fault_from_env, parse_spec
+from service_kit.faults.spec import FaultSpec, Mode, fault_from_text, parse_spec
 from service_kit.faults.state import FaultState
 from service_kit.problems import InjectedFault
 
@@ -11,7 +11,7 @@ __all__ = [
     "FaultState",
     "InjectedFault",
     "Mode",
-    "fault_from_env",
+    "fault_from_text",
     "fault_middleware",
     "is_exempt",
     "parse_spec",

@@ -8,7 +8,6 @@ from typing import Any
 import orjson
 
 from service_kit.problems import FieldError, ValidationFailed
-from service_kit.settings import SettingsError
 
 
 class Mode(enum.StrEnum):
@@ -123,21 +122,16 @@ def parse_spec(raw: Mapping[str, Any]) -> FaultSpec:
     return FaultSpec(mode=mode, **values)
 
 
-def fault_from_env(environ: Mapping[str, str], *names: str) -> FaultSpec | None:
-    """The start-up fault from the first of ``names`` set (JSON, as for PUT /admin/faults)."""
-    for name in names:
-        raw = environ.get(name, "").strip()
-        if not raw:
-            continue
-        try:
-            value = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            raise SettingsError(f"{name} must be a JSON object, got {raw!r}") from None
-        if not isinstance(value, dict):
-            raise SettingsError(f"{name} must be a JSON object, got {raw!r}")
-        try:
-            return parse_spec(value)
-        except ValidationFailed as exc:
-            reasons = "; ".join(f"{e['field']} {e['message']}" for e in exc.extensions["errors"])
-            raise SettingsError(f"{name} is not a valid fault spec: {reasons}") from None
-    return None
+def fault_from_text(raw: str) -> FaultSpec:
+    """A start-up fault from a settings variable (JSON, as for PUT /admin/faults)."""
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise ValueError(f"must be a JSON object, got {raw!r}") from None
+    if not isinstance(value, dict):
+        raise ValueError(f"must be a JSON object, got {raw!r}")
+    try:
+        return parse_spec(value)
+    except ValidationFailed as exc:
+        reasons = "; ".join(f"{e['field']} {e['message']}" for e in exc.extensions["errors"])
+        raise ValueError(f"is not a valid fault spec: {reasons}") from None

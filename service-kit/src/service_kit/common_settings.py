@@ -1,0 +1,56 @@
+"""Settings several services read, declared once: a service's settings use ``X.field()``."""
+
+from service_kit.faults import FaultSpec, fault_from_text
+from service_kit.settings import DEFAULT_PROBLEM_BASE, DEV_JWT_SECRET, Setting
+
+BIND_HOST = Setting("BIND_HOST", "127.0.0.1", "address to listen on (`0.0.0.0` in containers)")
+LOG_LEVEL = Setting("LOG_LEVEL", "INFO", "log level; logs are JSON lines on stderr with `traceId`")
+PROBLEM_BASE_URL = Setting(
+    "PROBLEM_BASE_URL",
+    DEFAULT_PROBLEM_BASE,
+    "base of every problem `type` URL (the gateway serves a page per type there)",
+)
+SHUTDOWN_TIMEOUT_SECONDS = Setting(
+    "SHUTDOWN_TIMEOUT_SECONDS", 10.0, "on SIGTERM, how long in-flight requests get to finish"
+)
+JWT_SECRET = Setting(
+    "PETSTORE_JWT_SECRET",
+    DEV_JWT_SECRET,
+    "HS256 secret for bearer tokens; a warning is logged while it is the dev default",
+)
+MAX_BODY_BYTES = Setting("MAX_BODY_BYTES", 65536, "larger request bodies get 413")
+
+REDIS_URL = Setting("REDIS_URL", "redis://127.0.0.1:6379/0", "the Redis-protocol server")
+REDIS_KEY_PREFIX = Setting("REDIS_KEY_PREFIX", "petstore:", "prefix of every key the suite writes")
+REDIS_TIMEOUT_MS = Setting(
+    "REDIS_TIMEOUT_MS",
+    500,
+    "timeout of every Redis call; past it the caller answers 503",
+    minimum=1,
+)
+
+KAFKA_BOOTSTRAP_SERVERS = Setting(
+    "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092", "the Kafka-protocol broker"
+)
+MEDICAL_RECORDS_TOPIC = Setting(
+    "MEDICAL_RECORDS_TOPIC", "medical-records", "the topic medical records travel on"
+)
+MEDICAL_RECORDS_DLQ_TOPIC = Setting(
+    "MEDICAL_RECORDS_DLQ_TOPIC",
+    "medical-records.dlq",
+    "where the worker sends unreadable messages (created with the records topic when missing)",
+)
+MEDICAL_RECORDS_PARTITIONS = Setting(
+    "MEDICAL_RECORDS_PARTITIONS",
+    3,
+    "partitions of the records topic when the pets service or the worker creates it",
+    minimum=1,
+)
+
+STUB_FAULT: Setting[FaultSpec | None] = Setting(
+    "STUB_FAULT",
+    None,
+    "a fault spec (JSON, as for `PUT /admin/faults`) active from start-up in both stubs, "
+    "when the stub's own variable is not set",
+    parse=fault_from_text,
+)
