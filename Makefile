@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PACKAGES := service-kit pets-service gateway weather-stub recommendations-stub records-worker petstore-cli
 PRESENT := $(patsubst %/pyproject.toml,%,$(wildcard $(addsuffix /pyproject.toml,$(PACKAGES))))
 
-.PHONY: install run test lint format typecheck pytest docs bench fuzz clean
+.PHONY: install run test lint format typecheck pytest docs bench fuzz clean browser screenshot
 
 $(VENV)/.installed: requirements-dev.txt $(addsuffix /pyproject.toml,$(PRESENT))
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -31,8 +31,18 @@ format: install
 typecheck: install
 	$(VENV)/bin/mypy $(addsuffix /src,$(PRESENT)) tests
 
-pytest: install
+# The console's browser tests drive Debian's chromium (Playwright, no browser download).
+browser:
+	@command -v chromium >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else echo "make: chromium is missing; install Debian's chromium package"; exit 1; fi; }
+
+pytest: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+screenshot: install browser ## docs/console.png: the console at work, in headless chromium
+	$(PY) -m tests.console.screenshot docs/console.png
 
 test: lint typecheck pytest ## ruff, mypy and the whole test suite
 

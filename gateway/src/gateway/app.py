@@ -11,6 +11,7 @@ from aiohttp import web
 from gateway import routes
 from gateway.circuit import CircuitBreaker, State
 from gateway.clientip import ClientAddress
+from gateway.console.setup import setup_console
 from gateway.context import (
     CLIENT_ADDRESS,
     LIMITER,
@@ -63,6 +64,7 @@ def create_app(settings: Settings) -> web.Application:
 
     setup_health(app, {"redis": redis_ready, "pets-service": pets_ready})
     routes.setup_routes(app)
+    setup_console(app)
     app.cleanup_ctx.extend([redis_ctx, http_ctx, maintenance_ctx])
     return app
 

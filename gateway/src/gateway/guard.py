@@ -12,6 +12,7 @@ import time
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from gateway.console.feed import FEED
 from gateway.context import CLIENT_ADDRESS, LIMITER, MAINTENANCE, RATE_DECISION, VERIFIER
 from service_kit import auth, tracing
 from service_kit.metrics import observe
@@ -72,8 +73,9 @@ async def guard(request: web.Request) -> None:
 async def gateway_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     started = time.perf_counter()
     trace_id = tracing.bind(request)
+    public = is_public_api(request.path)
     try:
-        if is_public_api(request.path):
+        if public:
             await guard(request)
         response = await handler(request)
     except web.HTTPException as exc:
@@ -92,5 +94,8 @@ async def gateway_middleware(request: web.Request, handler: Handler) -> web.Stre
     decision = request.get(RATE_DECISION)
     if decision is not None:
         headers.extend(decision.headers)  # the relayed answer holds none of them
-    observe(request, response.status, time.perf_counter() - started)
+    elapsed = time.perf_counter() - started
+    observe(request, response.status, elapsed)
+    if public:
+        request.app[FEED].record(request.method, request.path, response.status, elapsed * 1000)
     return response
