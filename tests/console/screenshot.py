@@ -18,7 +18,9 @@ async def _traffic(suite: RunningSuite) -> None:
     auth = {"Authorization": f"Bearer {suite.rw_token}"}
     admin = {"Authorization": f"Bearer {suite.admin_token}"}
     async with aiohttp.ClientSession(headers=auth) as http:
-        async with http.post(f"{suite.gateway}/v1/pets", json={"name": "Rex", "species": "DOG"}) as r:
+        async with http.post(
+            f"{suite.gateway}/v1/pets", json={"name": "Rex", "species": "DOG"}
+        ) as r:
             pet = (await r.json())["id"]
         fault = {"mode": "error", "status": 503, "probability": 0.5, "seed": 7}
         await http.put(f"{suite.url('weather-stub')}/admin/faults", json=fault, headers=admin)

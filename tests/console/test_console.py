@@ -106,10 +106,13 @@ async def test_maintenance_switched_on_in_the_page_answers_503_and_off_again(
     await form.locator("button[type=submit]").click()
     await expect(page.locator("#maintenance-state")).to_contain_text("ON", timeout=TIMEOUT_MS)
     try:
-        async with aiohttp.ClientSession() as http, http.get(
-            f"{console_suite.gateway}/v1/pets",
-            headers={"Authorization": f"Bearer {console_suite.rw_token}"},
-        ) as resp:
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(
+                f"{console_suite.gateway}/v1/pets",
+                headers={"Authorization": f"Bearer {console_suite.rw_token}"},
+            ) as resp,
+        ):
             assert resp.status == 503
             assert resp.headers["Retry-After"] == "7"
     finally:
@@ -125,7 +128,8 @@ async def test_a_narrow_window_still_shows_every_panel(
     await _open(page, console_suite)
     for panel in ("#upstreams", "#maintenance", "#sessions", "#feed"):
         box = await page.locator(panel).bounding_box()
-        assert box is not None and box["width"] <= 420, panel
+        assert box is not None, panel
+        assert box["width"] <= 420, panel
     overflow = await page.evaluate("document.documentElement.scrollWidth")
     assert overflow <= 420 + 1
 
