@@ -6,10 +6,11 @@ from aiohttp import web
 
 from pets_service import storage
 from pets_service.access import VERIFIER, auth_middleware
-from pets_service.intake import setup_records
+from pets_service.records import setup_records
 from pets_service.routes import setup_routes
 from pets_service.settings import Settings
-from pets_service.state import PETS, PREFERENCES, REDIS, SETTINGS
+from pets_service.state import IDEMPOTENCY, PETS, PREFERENCES, REDIS, SETTINGS
+from pets_service.storage.idempotency import IdempotencyStore
 from pets_service.storage.keys import Keys
 from pets_service.storage.pets import PetStore
 from pets_service.storage.preferences import PreferenceStore
@@ -49,6 +50,8 @@ async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
     app[REDIS] = client
     app[PETS] = pets = PetStore(client, keys)
     app[PREFERENCES] = PreferenceStore(client, keys)
+    # Creating a pet and posting a medical record both honour Idempotency-Key.
+    app[IDEMPOTENCY] = IdempotencyStore(client, keys)
     yield
     await pets.close()
     await storage.disconnect(client)

@@ -20,7 +20,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from pets_service.access import PRINCIPAL
-from pets_service.state import SETTINGS
+from pets_service.state import IDEMPOTENCY, SETTINGS
 from pets_service.storage.idempotency import IdempotencyStore
 from service_kit.bodies import read_body
 from service_kit.problems import (
@@ -44,8 +44,6 @@ _NOT_REPLAYED = frozenset(
 
 # A first request still running after this has died with its process: the key is free again.
 MIN_IN_FLIGHT_MS = 30_000
-
-IDEMPOTENCY = web.AppKey("idempotency", IdempotencyStore)
 
 
 def parse_key(raw: str) -> str:

@@ -2,8 +2,9 @@
 
 from aiohttp import web
 
-from pets_service import record_views, views
+from pets_service import views
 from pets_service.idempotency import idempotent
+from pets_service.records import views as record_views
 
 
 def setup_routes(app: web.Application) -> None:

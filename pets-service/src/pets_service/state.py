@@ -4,6 +4,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from pets_service.settings import Settings
+from pets_service.storage.idempotency import IdempotencyStore
 from pets_service.storage.pets import PetStore
 from pets_service.storage.preferences import PreferenceStore
 
@@ -11,3 +12,4 @@ SETTINGS = web.AppKey("settings", Settings)
 REDIS = web.AppKey("redis", Redis)
 PETS = web.AppKey("pets", PetStore)
 PREFERENCES = web.AppKey("preferences", PreferenceStore)
+IDEMPOTENCY = web.AppKey("idempotency", IdempotencyStore)

@@ -1,4 +1,5 @@
-"""The only code that talks to Redis: the connection, key layout and one store per resource."""
+"""The code that talks to Redis: key layout, error translation and one store per resource
+(medical records have theirs in their own package, pets_service.records.store)."""
 
 import functools
 import logging

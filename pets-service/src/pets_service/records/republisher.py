@@ -10,11 +10,11 @@ import contextlib
 import logging
 import time
 
-from pets_service.producer import BrokerUnavailable, RecordPublisher
-from pets_service.storage.records import RecordStore
+from pets_service.records.publisher import BrokerUnavailable, RecordPublisher
+from pets_service.records.store import RecordStore
 from service_kit.problems import ServiceUnavailable
 
-log = logging.getLogger("pets_service.republisher")
+log = logging.getLogger("pets_service.records.republisher")
 
 BATCH = 100
 

@@ -18,7 +18,7 @@ from pets_service.settings import Settings
 from service_kit.kafka_topics import ensure_topics
 from service_kit.medical_records import TRACE_HEADER
 
-log = logging.getLogger("pets_service.producer")
+log = logging.getLogger("pets_service.records.publisher")
 
 
 class BrokerUnavailable(Exception):

@@ -1,4 +1,5 @@
-"""Medical-record intake wiring: its stores, the Kafka producer and the republisher."""
+"""Medical records, the 202 intake: validation, views, the status store, publishing to
+Kafka and republishing what the broker may have lost. This module wires them into the app."""
 
 import asyncio
 import contextlib
@@ -6,13 +7,11 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from pets_service.idempotency import IDEMPOTENCY
-from pets_service.producer import RecordPublisher
-from pets_service.republisher import Republisher
+from pets_service.records.publisher import RecordPublisher
+from pets_service.records.republisher import Republisher
+from pets_service.records.store import RecordStore
 from pets_service.state import REDIS, SETTINGS
-from pets_service.storage.idempotency import IdempotencyStore
 from pets_service.storage.keys import Keys
-from pets_service.storage.records import RecordStore
 
 RECORDS = web.AppKey("records", RecordStore)
 PUBLISHER = web.AppKey("publisher", RecordPublisher)
@@ -29,7 +28,6 @@ async def records_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     keys = Keys(settings.redis_key_prefix)
     app[RECORDS] = records = RecordStore(app[REDIS], keys)
-    app[IDEMPOTENCY] = IdempotencyStore(app[REDIS], keys)
     app[PUBLISHER] = publisher = RecordPublisher(settings)
     republisher = Republisher(records, publisher, settings.record_republish_after_seconds)
     stopping = asyncio.Event()

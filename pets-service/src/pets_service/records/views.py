@@ -7,12 +7,12 @@ import orjson
 import uuid6
 from aiohttp import web
 
-from pets_service.intake import PUBLISHER, RECORDS
 from pets_service.models import now_rfc3339, parse_uuid
-from pets_service.producer import BrokerUnavailable
-from pets_service.records import parse_record
+from pets_service.records import PUBLISHER, RECORDS
+from pets_service.records.publisher import BrokerUnavailable
+from pets_service.records.store import RecordStore, StoredRecord
+from pets_service.records.validation import parse_record
 from pets_service.state import PETS, SETTINGS
-from pets_service.storage.records import RecordStore, StoredRecord
 from service_kit.bodies import read_json_object
 from service_kit.jsonutil import json_response
 from service_kit.medical_records import RecordStatus, record_url, status_url
