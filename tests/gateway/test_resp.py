@@ -93,3 +93,20 @@ async def test_password_and_database_from_the_url() -> None:
         await wrong.close()
     finally:
         server.stop()
+
+
+async def test_a_caller_giving_up_does_not_hide_an_older_command() -> None:
+    """The watchdog covers the oldest pending command, not only the last of its write: the
+    later command's caller cancels, the earlier one still ends within the timeout."""
+    async with silent_server() as port:
+        client = RespClient(f"redis://127.0.0.1:{port}/0", timeout=0.2)
+        first = asyncio.ensure_future(client.execute("GET", "a"))
+        last = asyncio.ensure_future(client.execute("GET", "b"))
+        await asyncio.sleep(0.05)  # both written, in one write, unanswered
+        last.cancel()
+        started = time.monotonic()
+        async with asyncio.timeout(1.0):
+            with pytest.raises(ConnectionDown):
+                await first
+        assert time.monotonic() - started < 0.4
+        await client.close()

@@ -3,7 +3,9 @@
 redis-py spends tens of microseconds of CPU per command (pool checkout, retry and
 observability hooks). Here every command issued during one event-loop tick leaves in one
 write on one persistent connection, replies are matched in order (RESP answers in order)
-and parsed by hiredis. A watchdog per write bounds every call by ``timeout``.
+and parsed by hiredis. A watchdog per write bounds every call by ``timeout``: it counts
+replies, so a command whose caller gave up (a cancelled future) does not hide an older
+command still waiting behind it.
 """
 
 import asyncio
@@ -34,6 +36,8 @@ class _Protocol(asyncio.Protocol):
         self.buffer: list[bytes] = []
         self.transport: asyncio.Transport | None = None
         self.closed = False
+        self.sent = 0  # commands written, and replies read, on this connection
+        self.replied = 0
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         # uvloop's transports do not derive from asyncio.Transport; they behave as one.
@@ -46,6 +50,7 @@ class _Protocol(asyncio.Protocol):
                 self.abort("a reply nobody asked for")
                 return
             waiter = self.pending.popleft()
+            self.replied += 1
             if waiter.done():
                 continue
             if isinstance(reply, RespError):
@@ -126,12 +131,14 @@ class RespClient:
         protocol.transport.write(b"".join(chunks))
         if self._on_write is not None:
             self._on_write(len(chunks))
-        last = protocol.pending[-1]
-        asyncio.get_running_loop().call_later(self._timeout, self._watch, protocol, last)
+        protocol.sent += len(chunks)
+        asyncio.get_running_loop().call_later(self._timeout, self._watch, protocol, protocol.sent)
 
     @staticmethod
-    def _watch(protocol: _Protocol, waiter: asyncio.Future[Any]) -> None:
-        if not waiter.done() and not protocol.closed:
+    def _watch(protocol: _Protocol, until: int) -> None:
+        # Every command of this write (and of the writes before) has its reply by now, or the
+        # connection is hung: whether their callers still wait does not matter.
+        if protocol.replied < until and not protocol.closed:
             protocol.abort("no reply within the timeout")
 
     async def _connect(self) -> _Protocol:
