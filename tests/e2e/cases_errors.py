@@ -205,14 +205,14 @@ PROBLEM_CASES = [
         "409-id-exists",
         Call("POST", "/v1/pets", json={"id": "{pet}", "name": "Twin", "species": "CAT"}),
         409,
-        "already-exists",
+        "conflict",
     ),
     *(
         ProblemCase(
             f"409-stale-if-match-{method.lower()}",
             Call(method, "/v1/pets/{pet}", headers={"If-Match": '"7"'}, json=body),
             409,
-            "version-conflict",
+            "conflict",
             members={"currentVersion": 1},
         )
         for method, body in (("PUT", REX), ("PATCH", {"age": 4}), ("DELETE", None))

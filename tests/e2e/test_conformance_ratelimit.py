@@ -25,7 +25,7 @@ async def test_quota_used_up_answers_429_with_when_to_come_back(api: Api) -> Non
     assert sorted(remaining) == list(range(limit))  # each request counted exactly once
 
     reply = await api.send("GET", "/v1/pets")
-    body = await check_problem(api, reply, status=429, slug="rate-limited")
+    body = await check_problem(api, reply, status=429, slug="rate-limit-exceeded")
     now = time.time()
     assert reply.headers["X-RateLimit-Remaining"] == "0", reply
     reset = int(reply.headers["X-RateLimit-Reset"])

@@ -36,7 +36,7 @@ async def test_problem_index_html_and_json(gw: Client) -> None:
     listing = await gw.get("/problems", headers={"Accept": "application/json"})
     assert listing.headers["Content-Type"].startswith("application/json")
     assert {p["type"] for p in listing.json()} == {BASE + slug for slug in REGISTRY}
-    one = await gw.get("/problems/rate-limited", headers={"Accept": "application/json"})
+    one = await gw.get("/problems/rate-limit-exceeded", headers={"Accept": "application/json"})
     assert one.json()["example"]["retryAfter"] > 0
     assert (await gw.get("/problems/")).status == 200
 

@@ -40,7 +40,7 @@ async def test_429_with_every_header(make_gateway: GatewayFactory, token: TokenF
     reply = await gw.get("/v1/pets", token=tok)
     assert reply.status == 429
     body = reply.json()
-    assert body["type"] == BASE + "rate-limited"
+    assert body["type"] == BASE + "rate-limit-exceeded"
     assert reply.headers["X-RateLimit-Limit"] == "2"
     assert reply.headers["X-RateLimit-Remaining"] == "0"
     reset = int(reply.headers["X-RateLimit-Reset"])

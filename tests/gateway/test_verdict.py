@@ -48,7 +48,7 @@ def test_503_with_retry_after_is_a_503_with_that_retry_after() -> None:
     assert verdict.outcome is Outcome.BACK_OFF
     problem = problem_of(verdict, "pets")
     assert isinstance(problem, ServiceUnavailable)
-    assert problem.extensions["retryAfter"] == 42
+    assert problem.retry_after == 42
     assert verdict.breaker is Breaker.SUCCESS  # the upstream answered, and in time
 
 

@@ -59,7 +59,7 @@ async def test_existing_id_is_409_already_exists(
     resp = await client.post(
         "/v1/pets", json={"id": pet["id"], "name": "Second", "species": "CAT"}, headers=rw
     )
-    body = await problem(resp, 409, "already-exists")
+    body = await problem(resp, 409, "conflict")
     assert pet["id"] in body["detail"]
     stored = await client.get(f"/v1/pets/{pet['id']}", headers=rw)
     assert (await stored.json())["name"] == "First"
@@ -143,11 +143,11 @@ async def test_stale_if_match_is_409_with_current_version(
         ("DELETE", None),
     ):
         resp = await client.request(method, url, json=payload, headers={**rw, "If-Match": '"1"'})
-        body = await problem(resp, 409, "version-conflict")
+        body = await problem(resp, 409, "conflict")
         assert body["currentVersion"] == 2
     # If-Match uses strong comparison: a weak tag never matches.
     resp = await client.patch(url, json={"age": 2}, headers={**rw, "If-Match": 'W/"2"'})
-    assert (await problem(resp, 409, "version-conflict"))["currentVersion"] == 2
+    assert (await problem(resp, 409, "conflict"))["currentVersion"] == 2
     current = await (await client.get(url, headers=rw)).json()
     assert current["name"] == "Rex"
     assert current["version"] == 2

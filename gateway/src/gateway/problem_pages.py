@@ -17,7 +17,7 @@ _EXTRAS: dict[int, dict[str, Any]] = {
     503: {"retryAfter": 300},
 }
 _SLUG_EXTRAS: dict[str, dict[str, Any]] = {
-    "version-conflict": {"currentVersion": 4},
+    "conflict": {"currentVersion": 4},
     "idempotency-key-reused": {},
 }
 _HEADERS: dict[int, list[str]] = {

@@ -83,8 +83,7 @@ class RateLimiter:
     def too_many(self, decision: Decision) -> TooManyRequests:
         return TooManyRequests(
             f"Rate limit of {self.limit} requests exceeded; retry in {decision.retry_after} s.",
-            headers={"Retry-After": str(decision.retry_after)},
-            retryAfter=decision.retry_after,
+            retry_after=decision.retry_after,
         )
 
     def _log_failure(self, exc: StorageUnavailable) -> None:

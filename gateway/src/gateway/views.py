@@ -99,7 +99,7 @@ async def _compose(request: web.Request, upstream: Upstream, path_of: PathOf) ->
     # A 4xx keeps its status, told in the gateway's words (the stub's body names its paths).
     problem = problems.for_status(resp.status)
     problem.detail = f"The {upstream.name} service refused the request ({resp.status})."
-    return render(request, problem, None if problem.status == resp.status else resp.status)
+    return render(request, problem)
 
 
 _NOT_FOR_LOOKUP = frozenset({"If-Match", "If-None-Match", "Idempotency-Key", "Content-Type"})
@@ -111,9 +111,7 @@ async def retrieve_maintenance(request: web.Request) -> web.Response:
     try:
         state = await request.app[MAINTENANCE].read()
     except StorageUnavailable:
-        raise ServiceUnavailable(
-            "The maintenance flag cannot be read now.", retry_after=5
-        ) from None
+        raise ServiceUnavailable("The maintenance flag cannot be read now.") from None
     return json_response(state.as_json())
 
 
@@ -123,9 +121,7 @@ async def update_maintenance(request: web.Request) -> web.Response:
     try:
         await request.app[MAINTENANCE].write(state)
     except StorageUnavailable:
-        raise ServiceUnavailable(
-            "The maintenance flag cannot be saved now.", retry_after=5
-        ) from None
+        raise ServiceUnavailable("The maintenance flag cannot be saved now.") from None
     return json_response(state.as_json())
 
 

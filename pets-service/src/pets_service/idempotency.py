@@ -27,8 +27,8 @@ from service_kit.problems import (
     BadRequest,
     FieldError,
     IdempotencyKeyReused,
-    Problem,
     RequestInFlight,
+    StoreUnavailable,
 )
 
 log = logging.getLogger("pets_service.idempotency")
@@ -128,8 +128,7 @@ def _answer_again(stored: dict[str, Any], request_print: str) -> web.Response:
     if stored.get("state") != "done":
         raise RequestInFlight(
             "The first request with this Idempotency-Key is still being processed.",
-            headers={"Retry-After": str(IN_FLIGHT_RETRY_AFTER)},
-            retryAfter=IN_FLIGHT_RETRY_AFTER,
+            retry_after=IN_FLIGHT_RETRY_AFTER,
         )
     headers: dict[str, str] = dict(stored.get("headers", {}))
     headers[REPLAYED] = "true"
@@ -157,7 +156,7 @@ async def _release(store: IdempotencyStore, caller: str, key: str, token: str) -
     """Free the key for a retry; shielded so a cancelled request still frees it."""
     try:
         await asyncio.shield(store.release(caller, key, token))
-    except Problem:  # Redis is down: the claim expires by itself
+    except StoreUnavailable:  # Redis is down: the claim expires by itself
         log.warning("could not release an Idempotency-Key")
     except asyncio.CancelledError:
         raise

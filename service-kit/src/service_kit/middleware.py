@@ -14,23 +14,20 @@ log = logging.getLogger("service_kit.errors")
 PROBLEM_TYPE_BASE = web.AppKey("problem_type_base", str)
 
 
-def render(
-    request: web.Request, problem: problems.Problem, status: int | None = None
-) -> web.Response:
+def render(request: web.Request, problem: problems.Problem) -> web.Response:
     body = problems.problem_body(
         problem,
         type_base=request.config_dict[PROBLEM_TYPE_BASE],
         instance=request.rel_url.raw_path,  # as sent: a URI reference (RFC 9457 3.1.5)
         trace_id=tracing.trace_id_of(request),
     )
-    if status is not None:
-        body["status"] = status
     return json_response(
-        body, status=status or problem.status, headers=problem.headers, content_type=PROBLEM_JSON
+        body, status=problem.status, headers=problem.headers, content_type=PROBLEM_JSON
     )
 
 
 def from_http_exception(exc: web.HTTPException) -> problems.Problem:
+    """The problem of aiohttp's error, with its status."""
     if isinstance(exc, web.HTTPMethodNotAllowed):
         return problems.MethodNotAllowed(sorted(exc.allowed_methods))
     if isinstance(exc, web.HTTPRequestEntityTooLarge):
@@ -48,8 +45,7 @@ def render_error(request: web.Request, exc: Exception) -> web.Response:
     if isinstance(exc, problems.Problem):
         return render(request, exc)
     if isinstance(exc, web.HTTPException) and exc.status >= 400:
-        mapped = from_http_exception(exc)
-        return render(request, mapped, None if mapped.status == exc.status else exc.status)
+        return render(request, from_http_exception(exc))
     log.error(
         "unhandled error",
         exc_info=exc,

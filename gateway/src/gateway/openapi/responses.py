@@ -16,7 +16,7 @@ _PROBLEMS: dict[int, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     409: ("Conflict: the id exists, or If-Match is stale (`currentVersion`).", (), ()),
     413: ("The body is larger than MAX_BODY_BYTES.", (), ()),
     415: ("The body is not application/json.", (), ()),
-    422: ("Validation failed: every failing field is in `errors`.", (), ("errors",)),
+    422: ("Validation error: every failing field is in `errors`.", (), ("errors",)),
     429: ("Rate limit exceeded.", ("Retry-After",), ("retryAfter",)),
     500: ("Unexpected error; the detail is generic and `traceId` identifies it.", (), ()),
     502: (

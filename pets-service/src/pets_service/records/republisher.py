@@ -12,7 +12,7 @@ import time
 
 from pets_service.records.publisher import BrokerUnavailable, RecordPublisher
 from pets_service.records.store import RecordStore
-from service_kit.problems import ServiceUnavailable
+from service_kit.problems import StoreUnavailable
 
 log = logging.getLogger("pets_service.records.republisher")
 
@@ -33,7 +33,7 @@ class Republisher:
         while not stopping.is_set():
             try:
                 count = await self.republish_stale()
-            except ServiceUnavailable:  # Redis is down: the next round tries again
+            except StoreUnavailable:  # Redis is down: the next round tries again
                 count = 0
             except Exception:  # never let one bad round end the task
                 log.exception("republishing failed")

@@ -16,7 +16,7 @@ from pets_service.state import PETS, SETTINGS
 from service_kit.bodies import read_json_object
 from service_kit.jsonutil import json_response
 from service_kit.medical_records import RecordStatus, record_url, status_url
-from service_kit.problems import NotFound, Problem, ServiceUnavailable
+from service_kit.problems import NotFound, ServiceUnavailable, StoreUnavailable
 from service_kit.tracing import trace_id_of
 
 log = logging.getLogger("pets_service.records")
@@ -49,7 +49,7 @@ async def create_medical_record(request: web.Request) -> web.Response:
         ) from None
     try:
         await records.mark_published(record_id, time.time())
-    except Problem:  # published: the worker will finish it; only a republish is missed
+    except StoreUnavailable:  # published: the worker will finish it; only a republish is missed
         log.warning("could not mark a record published", extra={"recordId": record_id})
     location = status_url(record_id)
     return json_response(
@@ -62,7 +62,7 @@ async def create_medical_record(request: web.Request) -> web.Response:
 async def _withdraw(records: RecordStore, record_id: str) -> None:
     try:
         await records.withdraw(record_id)
-    except Problem:  # never published, so the worker never sees it; the entry is an orphan
+    except StoreUnavailable:  # never published, so the worker never sees it; the entry is an orphan
         log.warning("could not withdraw a record the broker refused", extra={"recordId": record_id})
 
 

@@ -9,7 +9,7 @@ from typing import Any, ParamSpec, TypeVar
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from service_kit.problems import ServiceUnavailable
+from service_kit.problems import StoreUnavailable
 
 log = logging.getLogger("pets_service.storage")
 
@@ -24,16 +24,16 @@ async def disconnect(client: Redis) -> None:
     await client.aclose(close_connection_pool=True)
 
 
-def unavailable(exc: RedisError) -> ServiceUnavailable:
+def unavailable(exc: RedisError) -> StoreUnavailable:
     log.warning("redis call failed: %s", type(exc).__name__)
-    return ServiceUnavailable(
+    return StoreUnavailable(
         "The pet store's database is unreachable or too slow; retry shortly.",
         retry_after=UNAVAILABLE_RETRY_AFTER,
     )
 
 
 def translate_errors(fn: Callable[P, Awaitable[R]]) -> Callable[P, Coroutine[Any, Any, R]]:
-    """Turn any Redis failure of ``fn`` into a 503 problem with Retry-After."""
+    """Turn any Redis failure of ``fn`` into StoreUnavailable (a 503 with Retry-After)."""
 
     @functools.wraps(fn)
     async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:

@@ -65,12 +65,9 @@ async def apply(
     if injection.delay and not await state.pause(injection.delay):
         return drop(request)
     if spec.mode is Mode.ERROR:
-        retry = {} if spec.retry_after is None else {"retryAfter": spec.retry_after}
-        headers = {} if spec.retry_after is None else {"Retry-After": str(spec.retry_after)}
         detail = f"Fault injected by the stub's fault API: mode error, status {spec.status}."
-        return render(
-            request, problems.InjectedFault(detail, headers=headers, **retry), spec.status
-        )
+        fault = problems.InjectedFault(detail, status=spec.status, retry_after=spec.retry_after)
+        return render(request, fault)
     if spec.mode is Mode.TIMEOUT:
         if await hold(request, state):
             return await handler(request)
@@ -111,8 +108,7 @@ async def real_answer(request: web.Request, handler: Handler) -> web.StreamRespo
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        mapped = from_http_exception(exc)
-        return render(request, mapped, None if mapped.status == exc.status else exc.status)
+        return render(request, from_http_exception(exc))
 
 
 async def _start_body(
