@@ -109,6 +109,9 @@ def test_the_readme_lists_the_article_vocabulary() -> None:
     rows = re.findall(r"^\| (\d{3}) \| `([a-z-]+)`[^|]*\| ([^|]+) \|$", readme, re.MULTILINE)
     listed = {int(status): (slug, title.strip()) for status, slug, title in rows}
     assert listed == ARTICLE
-    for slug in problems.REGISTRY:
-        if slug not in {s for s, _ in ARTICLE.values()}:
-            assert f"`{slug}`" in readme or slug in ("injected-fault", "record-processing-failed")
+    own = re.search(
+        r"Cases the article does not show have types of their own: (.*?)\.\n", readme, re.S
+    )
+    assert own is not None
+    for status, slug in re.findall(r"(\d{3})\s+`([a-z-]+)`", own.group(1)):
+        assert problems.REGISTRY[slug].status == int(status)
