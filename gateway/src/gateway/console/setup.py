@@ -19,6 +19,5 @@ def setup_console(app: web.Application) -> None:
     router.add_get("/admin/upstreams", stubs.list_upstreams, allow_head=False)
     router.add_get("/admin/upstreams/{name}/faults", stubs.retrieve_faults, allow_head=False)
     router.add_put("/admin/upstreams/{name}/faults", stubs.replace_faults)
-    router.add_delete("/admin/upstreams/{name}/faults", stubs.clear_faults)
     app.cleanup_ctx.append(stubs.http_ctx)
     app.on_shutdown.append(_end_streams)

@@ -71,11 +71,6 @@ async def replace_faults(request: web.Request) -> web.Response:
     return json_response(await _call(request, name, "PUT", orjson.dumps(body)))
 
 
-async def clear_faults(request: web.Request) -> web.Response:
-    require_admin(request)
-    return json_response(await _call(request, _name(request), "DELETE", None))
-
-
 def _name(request: web.Request) -> str:
     name = request.match_info["name"]
     if name not in stub_urls(request.app):

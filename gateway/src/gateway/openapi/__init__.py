@@ -7,7 +7,7 @@ To document a new group of routes, write its module and add its ``section`` here
 
 from typing import Any
 
-from gateway.openapi import admin, pets, public, records, upstream, users
+from gateway.openapi import admin, console, pets, public, records, upstream, users
 from gateway.openapi.base import SectionBuilder
 from gateway.openapi.document import build
 
@@ -17,6 +17,7 @@ SECTIONS: tuple[SectionBuilder, ...] = (
     upstream.section,
     users.section,
     admin.section,
+    console.section,
     public.section,
 )
 

@@ -91,7 +91,8 @@ async function setFault(article, form) {
 
 async function clearFault(article) {
   try {
-    render(article, await api("DELETE", `/admin/upstreams/${article.dataset.name}/faults`));
+    const healthy = { mode: "healthy" };
+    render(article, await api("PUT", `/admin/upstreams/${article.dataset.name}/faults`, healthy));
     clearBanner();
   } catch (error) {
     showProblem(error);
