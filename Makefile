@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-PACKAGES := service-kit pets-service gateway weather-stub recommendations-stub records-worker petstore-cli
+PACKAGES := service-kit pets-service gateway weather-stub recommendations-stub records-worker petstore-faults petstore-cli
 PRESENT := $(patsubst %/pyproject.toml,%,$(wildcard $(addsuffix /pyproject.toml,$(PACKAGES))))
 
 .PHONY: install run test lint format typecheck pytest docs bench fuzz clean browser screenshot
@@ -29,7 +29,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 typecheck: install
-	$(VENV)/bin/mypy $(addsuffix /src,$(PRESENT)) tests
+	$(VENV)/bin/mypy $(addsuffix /src,$(PRESENT)) examples tests
 
 # The console's browser tests drive Debian's chromium (Playwright, no browser download).
 browser:

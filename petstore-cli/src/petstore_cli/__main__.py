@@ -4,10 +4,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from petstore_cli import chaos, faults, launcher, maintenance, tokens, tour
+from petstore_cli import chaos, faults, launcher, maintenance, session, tokens, tour
 
 # Each command module adds its subcommand(s) with register(subparsers).
-COMMANDS = [launcher, tokens, maintenance, tour, chaos, faults]
+COMMANDS = [launcher, tokens, maintenance, tour, chaos, faults, session]
 
 
 def build_parser() -> argparse.ArgumentParser:
