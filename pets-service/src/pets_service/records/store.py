@@ -1,9 +1,9 @@
 """Medical records in Redis: the status entry of each record and the set of unfinished ones.
 
 The layout is shared with the records worker (service_kit.medical_records): one hash per
-record, and a sorted set of the ids still PROCESSING scored by when each was last published.
-An id enters that set only once the broker took the record, so a record the POST withdrew
-(503) is never published again by the republisher.
+record, and a sorted set of the ids still PROCESSING scored by when each was accepted or
+last republished. An id enters that set in the same atomic write as its status entry, so no
+accepted record can miss the republisher; a record the broker refused (503) leaves both.
 """
 
 from dataclasses import dataclass
@@ -65,25 +65,33 @@ class RecordStore:
 
     @translate_errors
     async def accept(
-        self, record_id: str, pet_id: str, payload: bytes, *, created_at: str, trace_id: str
+        self,
+        record_id: str,
+        pet_id: str,
+        payload: bytes,
+        *,
+        created_at: str,
+        trace_id: str,
+        at: float,
     ) -> None:
-        """The PROCESSING entry, written before the record is published."""
-        await self._redis.hset(
-            self._keys.medical_record(record_id),
-            mapping={
-                F_ID: record_id,
-                F_PET_ID: pet_id,
-                F_STATUS: str(RecordStatus.PROCESSING),
-                F_CREATED_AT: created_at,
-                F_UPDATED_AT: created_at,
-                F_PAYLOAD: payload,
-                F_TRACE_ID: trace_id,
-            },
-        )
-
-    @translate_errors
-    async def mark_published(self, record_id: str, at: float) -> None:
-        await self._redis.zadd(self._keys.records_processing(), {record_id: at})
+        """The PROCESSING entry and the id in the processing set, in one atomic write
+        before the record is published: nothing after the broker's acknowledgement can fail
+        and leave a 202 that the republisher does not cover."""
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(
+                self._keys.medical_record(record_id),
+                mapping={
+                    F_ID: record_id,
+                    F_PET_ID: pet_id,
+                    F_STATUS: str(RecordStatus.PROCESSING),
+                    F_CREATED_AT: created_at,
+                    F_UPDATED_AT: created_at,
+                    F_PAYLOAD: payload,
+                    F_TRACE_ID: trace_id,
+                },
+            )
+            pipe.zadd(self._keys.records_processing(), {record_id: at})
+            await pipe.execute()
 
     @translate_errors
     async def withdraw(self, record_id: str) -> None:

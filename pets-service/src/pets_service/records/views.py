@@ -37,7 +37,9 @@ async def create_medical_record(request: web.Request) -> web.Response:
     now = now_rfc3339()
     payload = orjson.dumps({"id": record_id, "petId": pet_id, **fields, "createdAt": now})
     records, trace_id = request.app[RECORDS], trace_id_of(request)
-    await records.accept(record_id, pet_id, payload, created_at=now, trace_id=trace_id)
+    await records.accept(
+        record_id, pet_id, payload, created_at=now, trace_id=trace_id, at=time.time()
+    )
     try:
         await request.app[PUBLISHER].publish(pet_id, payload, trace_id)
     except BrokerUnavailable:
@@ -47,10 +49,6 @@ async def create_medical_record(request: web.Request) -> web.Response:
             "unavailable or too slow). Nothing was kept: send it again later.",
             retry_after=BROKER_RETRY_AFTER,
         ) from None
-    try:
-        await records.mark_published(record_id, time.time())
-    except StoreUnavailable:  # published: the worker will finish it; only a republish is missed
-        log.warning("could not mark a record published", extra={"recordId": record_id})
     location = status_url(record_id)
     return json_response(
         {"id": record_id, "status": RecordStatus.PROCESSING, "statusUrl": location},
@@ -62,7 +60,7 @@ async def create_medical_record(request: web.Request) -> web.Response:
 async def _withdraw(records: RecordStore, record_id: str) -> None:
     try:
         await records.withdraw(record_id)
-    except StoreUnavailable:  # never published, so the worker never sees it; the entry is an orphan
+    except StoreUnavailable:  # Redis failed too: the republisher may publish it once both are back
         log.warning("could not withdraw a record the broker refused", extra={"recordId": record_id})
 
 
