@@ -14,12 +14,11 @@ from aiohttp.typedefs import Handler
 
 from gateway.console.feed import FEED
 from gateway.context import CLIENT_ADDRESS, LIMITER, MAINTENANCE, RATE_DECISION, VERIFIER
-from service_kit import auth, tracing
+from service_kit import auth, scopes, tracing
 from service_kit.metrics import observe
 from service_kit.middleware import render_error
 from service_kit.problems import Unauthorized
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 REQUEST_ID = tracing.REQUEST_ID_HEADER
 
 
@@ -59,14 +58,7 @@ async def guard(request: web.Request) -> None:
     if principal is None:
         assert unauthorized is not None
         raise unauthorized
-    owner = request.match_info.get("user_id")
-    if owner is None:
-        auth.require_scope(
-            principal, auth.READ_PETS if request.method in SAFE_METHODS else auth.WRITE_PETS
-        )
-    elif owner != principal.sub:
-        # A user's own resources are checked by identity: theirs, or an admin's.
-        auth.require_scope(principal, auth.ADMIN)
+    scopes.authorize(principal, request)
 
 
 @web.middleware

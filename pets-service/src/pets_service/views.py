@@ -13,7 +13,6 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from pets_service.access import require_self_or_admin
 from pets_service.conditional import etag, request_condition
 from pets_service.models import (
     PetFields,
@@ -198,8 +197,7 @@ async def delete_pet(request: web.Request) -> web.Response:
 
 
 async def retrieve_preferences(request: web.Request) -> web.Response:
-    user_id = request.match_info["user_id"]
-    require_self_or_admin(request, user_id)
+    user_id = request.match_info["user_id"]  # its owner's or an admin's (service_kit.scopes)
     doc = await request.app[PREFERENCES].get(user_id)
     if doc is None:
         raise NotFound("This user has not set any preferences yet.")
@@ -207,8 +205,7 @@ async def retrieve_preferences(request: web.Request) -> web.Response:
 
 
 async def replace_preferences(request: web.Request) -> web.Response:
-    user_id = request.match_info["user_id"]
-    require_self_or_admin(request, user_id)
+    user_id = request.match_info["user_id"]  # its owner's or an admin's (service_kit.scopes)
     body = await read_json_object(request, request.app[SETTINGS].max_body_bytes)
     await request.app[PREFERENCES].put(user_id, orjson.dumps(parse_preferences(body)))
     return web.Response(status=204)
