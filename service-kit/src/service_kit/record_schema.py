@@ -1,4 +1,7 @@
-"""Medical records: validating a POST body (every failing field at once) and representations."""
+"""A medical record's client fields, validated once for both sides: the pets service on POST
+(422 ``validation-error``) and the worker before processing (FAILED with
+``record-processing-failed``), with the same messages. Every failing field is listed.
+"""
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -13,7 +16,21 @@ FUTURE_SLACK = timedelta(days=1)
 
 
 def parse_record(body: dict[str, Any]) -> dict[str, Any]:
-    """The record's client fields, validated: type, date, the type's own fields, notes."""
+    """A POST body's record fields, validated, or the 422 naming every failing field."""
+    clean, errors = record_fields(body)
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
+
+
+def record_fields(
+    body: dict[str, Any], *, published: bool = False
+) -> tuple[dict[str, Any], list[FieldError]]:
+    """The record's client fields (type, date, the type's own fields, notes) and every error.
+
+    ``published``: a record as the pets service published it, whose server fields (id,
+    petId, createdAt) are its own; in a client's body they are refused.
+    """
     errors: list[FieldError] = []
     kind = _record_type(body.get("type"), errors)
     clean: dict[str, Any] = {"type": kind} if kind is not None else {}
@@ -29,15 +46,15 @@ def parse_record(body: dict[str, Any]) -> dict[str, Any]:
     if notes is not None:
         clean["notes"] = notes
     for field in body:
+        if field in SERVER_FIELDS and published:
+            continue
         if field in SERVER_FIELDS:
             errors.append(FieldError(field, "Read-only: set by the server."))
         elif field in ALL_TYPE_FIELDS and kind is not None and field not in wanted:
             errors.append(FieldError(field, f"Not a field of a {kind} record."))
         elif field not in ALL_TYPE_FIELDS and field not in ("type", "date", "notes"):
             errors.append(FieldError(field, "Unknown field."))
-    if errors:
-        raise ValidationFailed(errors)
-    return clean
+    return clean, errors
 
 
 def _record_type(value: Any, errors: list[FieldError]) -> RecordType | None:
