@@ -52,10 +52,32 @@ async def retrieve_openapi(request: web.Request) -> web.Response:
     return web.Response(body=_openapi_bytes(request.app[PROBLEM_TYPE_BASE]), content_type=JSON)
 
 
+# /docs is Swagger UI, shipped in the repository (gateway/vendor/swagger-ui, see its VERSION):
+# the page works offline and loads nothing from a CDN.
+_DOCS_ASSETS = {
+    "swagger-ui-bundle.js": ("vendor/swagger-ui/swagger-ui-bundle.js", "text/javascript"),
+    "swagger-ui.css": ("vendor/swagger-ui/swagger-ui.css", "text/css"),
+    "docs-init.js": ("docs-init.js", "text/javascript"),
+}
+
+
 @cache
-def _docs_page() -> str:
-    return importlib.resources.files("gateway").joinpath("docs.html").read_text("utf-8")
+def _package_file(name: str) -> bytes:
+    return importlib.resources.files("gateway").joinpath(name).read_bytes()
 
 
 async def retrieve_docs(request: web.Request) -> web.Response:
-    return web.Response(text=_docs_page(), content_type=HTML)
+    return web.Response(body=_package_file("docs.html"), content_type=HTML)
+
+
+async def retrieve_docs_asset(request: web.Request) -> web.Response:
+    name = request.match_info["asset"]
+    asset = _DOCS_ASSETS.get(name)
+    if asset is None:
+        raise NotFound(f"The API reference has no file '{name[:50]}'.")
+    path, content_type = asset
+    return web.Response(
+        body=_package_file(path),
+        content_type=content_type,
+        headers={"Cache-Control": "public, max-age=3600"},
+    )

@@ -33,3 +33,4 @@ def setup_routes(app: web.Application) -> None:
     router.add_get("/problems/{slug}", docs.retrieve_problem)
     router.add_get("/openapi.json", docs.retrieve_openapi)
     router.add_get("/docs", docs.retrieve_docs)
+    router.add_get("/docs/{asset}", docs.retrieve_docs_asset)

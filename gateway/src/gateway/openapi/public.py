@@ -65,6 +65,16 @@ def section() -> Section:
                 "This document",
                 {200: ok("The OpenAPI document.", {"type": "object"}, rate=False)},
             ),
-            "/docs": _public("docs", "A readable view of this document", {200: page}),
+            "/docs": _public("docs", "This document as an interactive reference", {200: page}),
+            "/docs/{asset}": {
+                "parameters": [
+                    {"name": "asset", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                **_public(
+                    "retrieveDocsAsset",
+                    "One file of the interactive reference (JavaScript, CSS)",
+                    {200: page, 404: problem(404, rate=False)},
+                ),
+            },
         }
     )
