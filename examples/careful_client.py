@@ -31,7 +31,7 @@ import scenario
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_ATTEMPTS = 5
-backoff = wait_exponential_jitter(multiplier=0.2, max=10, jitter=0.1)
+backoff = wait_exponential_jitter(multiplier=0.25, max=10, jitter=0.15)
 
 
 class Retryable(Exception):

@@ -136,3 +136,11 @@ def test_summary_counts_every_check_and_evidence_is_capped() -> None:
 
 def test_an_empty_journal_exercises_nothing() -> None:
     assert grade([])["summary"] == {"passed": 0, "failed": 0, "notExercised": 8}
+
+
+def test_two_draws_alone_do_not_decide_jitter() -> None:
+    # Two requests' first retries coincide, a third retry differs: too little to call fixed.
+    journal = attempts(PET, [503, 503, 200], [200, 450]) + attempts(
+        "GET /v1/pets/p2", [503, 200], [201], first_seq=4
+    )
+    assert check(journal, "jittered")["verdict"] == "passed"

@@ -19,7 +19,8 @@ from gateway.sessions.report_verdicts import (
 
 MIN_BACKOFF_MS = 100
 GROWTH = 1.1
-SAME_WAIT_MS = 5
+SAME_WAIT_MS = 3
+MIN_SAMPLES = 3  # fewer draws than this can coincide by chance
 POLL_TOLERANCE_MS = 100
 
 
@@ -63,8 +64,11 @@ def backs_off(journal: Journal) -> Outcome:
 
 def jittered(journal: Journal) -> Outcome:
     retries = _unprompted([r for r in journal.retries if r.before.server_failure])
-    if len(retries) < 2:
-        return not_exercised("fewer than two retries after a failure without Retry-After")
+    if len(retries) < MIN_SAMPLES:
+        return not_exercised(
+            f"fewer than {MIN_SAMPLES} retries after a failure without Retry-After "
+            f"({len(retries)}): too few to tell jitter from chance"
+        )
     waits = [r.wait for r in retries]
     evidence = [r.after for r in retries]
     if max(waits) - min(waits) <= SAME_WAIT_MS:
@@ -77,7 +81,8 @@ def jittered(journal: Journal) -> Outcome:
     for r in retries:
         by_attempt[r.attempt].append(r.wait)
     compared = {n: w for n, w in by_attempt.items() if len(w) >= 2}
-    if compared and all(max(w) - min(w) <= SAME_WAIT_MS for w in compared.values()):
+    same = all(max(w) - min(w) <= SAME_WAIT_MS for w in compared.values())
+    if sum(map(len, compared.values())) >= MIN_SAMPLES and same:
         n, w = min(compared.items())
         return failed(
             f"retry {n - 1} of {len(w)} requests waited {ms(w[0])} each time: the schedule is "
@@ -151,9 +156,10 @@ CHECKS = (
     Check(
         "jittered",
         "The waits of retries after a failure without `Retry-After` are not all the same "
-        f"(all within {SAME_WAIT_MS} ms of each other fails), and where several requests "
-        "were retried, their n-th retries did not all wait the same. Not exercised with "
-        "fewer than two such retries.",
+        f"(all within {SAME_WAIT_MS} ms of each other fails); and the n-th retries of "
+        "different requests did not all wait the same (judged when at least "
+        f"{MIN_SAMPLES} such waits share their n). Not exercised with fewer than "
+        f"{MIN_SAMPLES} such retries.",
         jittered,
     ),
     Check(
