@@ -22,6 +22,7 @@ from gateway.settings import Settings
 from pets_service.app import create_app as create_pets_app
 from pets_service.settings import Settings as PetsSettings
 from petstore_cli.embedded import free_port
+from service_kit.metrics_port import METRICS_ADDRESS
 from tests.conftest import TEST_SECRET, TokenFactory
 from tests.gateway.fakes import fake_pets_app
 from tests.gateway.leaks import RECORDED, Reply, scan
@@ -32,9 +33,17 @@ BASE = "http://petstore.test/problems/"
 class Client:
     """An HTTP client for one gateway; records every reply."""
 
-    def __init__(self, base_url: str, session: aiohttp.ClientSession) -> None:
+    def __init__(
+        self, base_url: str, session: aiohttp.ClientSession, metrics_url: str = ""
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.session = session
+        self.metrics_url = metrics_url  # GET /metrics, on the gateway's internal port
+
+    async def metrics(self) -> str:
+        async with self.session.get(self.metrics_url) as resp:
+            assert resp.status == 200
+            return await resp.text()
 
     async def request(
         self,
@@ -122,6 +131,7 @@ def settings(redis_url: str, key_prefix: str, fake_pets: Upstream) -> Settings:
         jwt_secret=TEST_SECRET,
         problem_base_url=BASE,
         maintenance_refresh_seconds=0.1,
+        metrics_port=0,
     )
 
 
@@ -143,7 +153,8 @@ async def make_gateway(
         servers.append(server)
         session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
         sessions.append(session)
-        return Client(str(server.make_url("")), session)
+        host, port = app[METRICS_ADDRESS]
+        return Client(str(server.make_url("")), session, f"http://{host}:{port}/metrics")
 
     yield make
     for session in sessions:

@@ -87,16 +87,19 @@ async def _echo(request: web.Request) -> web.Response:
 
 
 async def _ready(request: web.Request) -> web.Response:
+    request.app[READY_CALLS].append(1)
     status = request.app[READY_STATUS][0]
     return web.json_response({"status": "ready" if status == 200 else "no"}, status=status)
 
 
 READY_STATUS = web.AppKey("ready_status", list[int])
+READY_CALLS = web.AppKey("ready_calls", list[int])  # one item per /readyz call
 
 
 def fake_pets_app() -> web.Application:
     app = web.Application()
     app[READY_STATUS] = [200]
+    app[READY_CALLS] = []
     app.router.add_get("/readyz", _ready)
     app.router.add_route("*", "/v1/pets/{what}", _behave)
     app.router.add_route("*", "/v1/{tail:.*}", _echo)

@@ -79,7 +79,7 @@ def conforms_to_openapi() -> Iterator[None]:
 
 
 async def metrics(gw: Client) -> str:
-    return (await gw.get("/metrics")).body.decode()
+    return await gw.metrics()
 
 
 def state_line(upstream: str, state: str) -> str:

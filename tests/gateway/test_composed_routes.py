@@ -131,7 +131,7 @@ async def test_stub_faults(
     if status == 504:
         assert body["type"] == BASE + "gateway-timeout"
         assert 0.3 <= elapsed < 0.4  # the route's deadline, plus less than 100 ms
-    metrics = (await gw.get("/metrics")).body.decode()
+    metrics = await gw.metrics()
     assert f'gateway_upstream_failures_total{{kind="{kind}",upstream="{route}"}} 1.0' in metrics
 
 

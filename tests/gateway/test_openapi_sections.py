@@ -28,6 +28,7 @@ def test_an_added_section_brings_its_paths_and_schemas() -> None:
         "200",
         "401",
         "403",
+        "429",
         "500",
         "503",
     }

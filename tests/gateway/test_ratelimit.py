@@ -92,7 +92,7 @@ async def test_exact_under_concurrency(make_gateway: GatewayFactory, token: Toke
     remaining = sorted(int(r.headers["X-RateLimit-Remaining"]) for r in replies if r.status == 200)
     assert remaining == list(range(100))
     # They went to Redis in batches, not one round trip each.
-    metrics = (await gw.get("/metrics")).body.decode()
+    metrics = await gw.metrics()
     batches = next(
         float(line.split()[-1])
         for line in metrics.splitlines()
@@ -156,7 +156,7 @@ async def test_redis_down_fail_open(
     assert reply.status == 200
     assert time.monotonic() - started < 1.0
     assert "X-RateLimit-Remaining" not in reply.headers
-    metrics = (await gw.get("/metrics")).body.decode()
+    metrics = await gw.metrics()
     assert 'gateway_rate_limit_decisions_total{decision="fail_open"} 1.0' in metrics
     own_redis.start()
     deadline = time.monotonic() + 5

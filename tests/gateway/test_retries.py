@@ -18,7 +18,7 @@ from weather_stub.app import create_app as create_weather
 
 
 async def metrics(gw: Client) -> str:
-    return (await gw.get("/metrics")).body.decode()
+    return await gw.metrics()
 
 
 def retries(upstream: str, count: int) -> str:

@@ -2,6 +2,7 @@
 a maximum lifetime and the typ header (service_kit/tokens.py)."""
 
 import time
+from collections.abc import Callable
 
 import jwt
 import pytest
@@ -26,7 +27,11 @@ def _token(headers: dict[str, object] | None = None, **over: object) -> str:
     return jwt.encode(claims, TEST_SECRET, algorithm="HS256", headers=headers)
 
 
-NOW = int(time.time())
+NOW = int(time.time())  # for the tokens refused whenever they are made
+
+
+def _now() -> int:
+    return int(time.time())
 
 
 @pytest.mark.parametrize(
@@ -64,17 +69,17 @@ async def test_token_breaking_a_rule_is_401(gw: Client, token: str, detail: str)
 
 
 @pytest.mark.parametrize(
-    "token",
+    "make",
     [
-        _token({"typ": "JWT"}),
-        _token({"typ": "at+jwt"}),
-        _token(nbf=NOW + LEEWAY_SECONDS // 2),  # a clock a little ahead of ours
-        _token(iat=NOW + LEEWAY_SECONDS // 2),
-        _token(exp=NOW - LEEWAY_SECONDS // 2),  # a clock a little behind
-        _token(iat=NOW, exp=NOW + MAX_LIFETIME_SECONDS),
+        lambda: _token({"typ": "JWT"}),
+        lambda: _token({"typ": "at+jwt"}),
+        lambda: _token(nbf=_now() + LEEWAY_SECONDS // 2),  # a clock a little ahead of ours
+        lambda: _token(iat=_now() + LEEWAY_SECONDS // 2),
+        lambda: _token(exp=_now() - LEEWAY_SECONDS // 2),  # a clock a little behind
+        lambda: _token(iat=_now(), exp=_now() + MAX_LIFETIME_SECONDS),
     ],
     ids=["typ-JWT", "typ-at+jwt", "nbf-in-leeway", "iat-in-leeway", "exp-in-leeway", "max-life"],
 )
-async def test_tokens_within_the_rules_pass(gw: Client, token: str) -> None:
-    reply = await gw.get("/v1/pets", token=token)
+async def test_tokens_within_the_rules_pass(gw: Client, make: Callable[[], str]) -> None:
+    reply = await gw.get("/v1/pets", token=make())
     assert reply.status == 200

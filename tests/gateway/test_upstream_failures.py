@@ -17,7 +17,7 @@ def assert_problem(reply_status: int, body: dict[str, object], status: int, slug
 
 
 async def failures(gw: Client) -> str:
-    return (await gw.get("/metrics")).body.decode()
+    return await gw.metrics()
 
 
 @pytest.mark.parametrize("status", [500, 501, 502, 504, 599])

@@ -197,6 +197,11 @@ class Suite:
     def gateway(self) -> str:
         return self.parts["gateway"].url
 
+    @property
+    def metrics(self) -> str:
+        """The gateway's GET /metrics, on its internal port."""
+        return f"http://127.0.0.1:{self.plan.metrics_port}/metrics"
+
     def part(self, name: str) -> Part:
         found = self.parts.get(name) or self.extras.get(name)
         if found is None:
@@ -218,7 +223,9 @@ class Suite:
     def add_part(self, name: str, module: str, port_var: str, **overrides: str) -> Part:
         """Another instance of a service (e.g. a second gateway) on a free port of its own."""
         port = free_port()
-        env = {**self.env, port_var: str(port), **overrides}
+        # A gateway's internal metrics port is its own too.
+        env = {**self.env, port_var: str(port), "GATEWAY_METRICS_PORT": str(free_port())}
+        env.update(overrides)
         part = Part(name, module, port, env, self.workdir / f"{name}.log")
         self.extras[name] = part
         part.start()

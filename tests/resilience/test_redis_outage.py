@@ -140,7 +140,7 @@ async def test_redis_killed_and_restarted_under_traffic(
         name = f"closed/{kind.name}"
         assert seen[name] == {"503": seen[name].total()}, seen
 
-    async with http.get(suite.gateway + "/metrics") as resp:
+    async with http.get(suite.metrics) as resp:
         metrics = await resp.text()
     fail_open = [
         line

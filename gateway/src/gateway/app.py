@@ -35,6 +35,7 @@ from gateway.upstream import Upstream
 from service_kit.auth import TokenVerifier
 from service_kit.health import setup_health
 from service_kit.metrics import setup_metrics
+from service_kit.metrics_port import metrics_ctx
 from service_kit.middleware import setup_problems
 
 log = logging.getLogger("gateway")
@@ -47,7 +48,8 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application()
     # Problems, X-Request-ID and request metrics come from the gateway's one middleware.
     setup_problems(app, settings.problem_base_url, middleware=False)
-    registry = setup_metrics(app, "gateway", middleware=False)
+    # Metrics on an internal port of their own (GATEWAY_METRICS_PORT), never the public one.
+    registry = setup_metrics(app, "gateway", middleware=False, route=False)
     app.middlewares.append(gateway_middleware)
     app[SETTINGS] = settings
     app[METRICS] = GatewayMetrics.create(registry)
@@ -65,7 +67,14 @@ def create_app(settings: Settings) -> web.Application:
     setup_health(app, {"redis": redis_ready, "pets-service": pets_ready})
     routes.setup_routes(app)
     setup_console(app)
-    app.cleanup_ctx.extend([redis_ctx, http_ctx, maintenance_ctx])
+    app.cleanup_ctx.extend(
+        [
+            metrics_ctx(settings.bind_host, settings.metrics_port),
+            redis_ctx,
+            http_ctx,
+            maintenance_ctx,
+        ]
+    )
     return app
 
 

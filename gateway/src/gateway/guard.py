@@ -17,13 +17,34 @@ from gateway.context import CLIENT_ADDRESS, LIMITER, MAINTENANCE, RATE_DECISION,
 from service_kit import auth, scopes, tracing
 from service_kit.metrics import observe
 from service_kit.middleware import render_error
-from service_kit.problems import Unauthorized
+from service_kit.problems import ServiceUnavailable, Unauthorized
 
 REQUEST_ID = tracing.REQUEST_ID_HEADER
 
 
 def is_public_api(path: str) -> bool:
     return path.startswith("/v1/") or path == "/v1"
+
+
+def is_limited_by_ip(path: str) -> bool:
+    """Paths outside /v1 that cost a Redis or upstream call: limited per client IP, as
+    unauthenticated /v1 traffic is (docs/security.md)."""
+    return path.startswith("/admin/") or path == "/readyz"
+
+
+async def limit_by_ip(request: web.Request) -> None:
+    limiter = request.app[LIMITER]
+    if limiter.enabled:
+        try:
+            decision = await limiter.check("ip:" + request.app[CLIENT_ADDRESS].client_ip(request))
+        except ServiceUnavailable:
+            if request.path == "/readyz":
+                return  # fail-closed limiting must not hide why the gateway is not ready
+            raise
+        if decision is not None:
+            request[RATE_DECISION] = decision
+            if not decision.allowed:
+                raise limiter.too_many(decision)
 
 
 def _check_token(request: web.Request) -> tuple[auth.Principal | None, Unauthorized | None]:
@@ -69,6 +90,8 @@ async def gateway_middleware(request: web.Request, handler: Handler) -> web.Stre
     try:
         if public:
             await guard(request)
+        elif is_limited_by_ip(request.path):
+            await limit_by_ip(request)
         response = await handler(request)
     except web.HTTPException as exc:
         if exc.status >= 400:

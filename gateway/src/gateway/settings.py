@@ -15,6 +15,11 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 class Settings(FromEnv):
     port: int = setting("GATEWAY_PORT", 8080, "port to listen on")
     bind_host: str = common.BIND_HOST.field()
+    metrics_port: int = setting(
+        "GATEWAY_METRICS_PORT",
+        9464,
+        "internal port of `GET /metrics` (never publish it; 0: any free port)",
+    )
     pets_service_url: str = setting("PETS_SERVICE_URL", "http://127.0.0.1:8081", "the pets service")
     weather_url: str = setting("WEATHER_URL", "http://127.0.0.1:8082", "the weather stub")
     recommendations_url: str = setting(

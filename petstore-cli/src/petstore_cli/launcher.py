@@ -107,6 +107,7 @@ class Launcher:
     def check_ports(self) -> list[str]:
         taken = []
         wanted = [(s.name, s.port_var, s.port) for s in self.plan.services]
+        wanted.append(("gateway metrics", "GATEWAY_METRICS_PORT", self.plan.metrics_port))
         if self.plan.embedded_redis_port is not None:
             wanted.append(("embedded Redis", "EMBEDDED_REDIS_PORT", self.plan.embedded_redis_port))
         if self.plan.embedded_kafka_port is not None:
@@ -156,6 +157,7 @@ class Launcher:
         )
         admin = mint_token(plan.secret, sub="dev-admin", scopes=["admin"], ttl=12 * 3600)
         gw = plan.gateway_url
+        metrics = f"http://127.0.0.1:{plan.metrics_port}/metrics"
         rows = [("gateway (public API)", gw)] + [
             (s.name, s.url) for s in plan.services if s.name != "gateway"
         ]
@@ -164,6 +166,7 @@ class Launcher:
             self.say(f"  {name:<24} {url}")
         self.say(f"  {'API docs':<24} {gw}/docs")
         self.say(f"  {'problem types':<24} {gw}/problems")
+        self.say(f"  {'metrics (internal)':<24} {metrics}")
         self.say(f"  {'logs':<24} {self.log_dir}/")
         self.say(f"\nRead/write token (sub dev-user):\n  export TOKEN={rw}")
         self.say(f"Admin token (sub dev-admin):\n  export ADMIN_TOKEN={admin}")
@@ -179,6 +182,7 @@ class Launcher:
             state: dict[str, Any] = {
                 "gateway": gw,
                 "services": {s.name: s.url for s in plan.services},
+                "metrics": metrics,
                 "env": {k: v for k, v in plan.env.items() if k in _STATE_VARS},
                 "tokens": {"readWrite": rw, "admin": admin},
                 "pids": {c.spec.name: c.proc.pid for c in self.children if c.proc},

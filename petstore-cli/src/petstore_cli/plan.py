@@ -28,6 +28,7 @@ class Plan:
     embedded_kafka_port: int | None
     gateway_url: str
     secret: str
+    metrics_port: int = 9464  # the gateway's internal metrics port (GATEWAY_METRICS_PORT)
     extra: dict[str, str] = field(default_factory=dict)
 
     def service(self, name: str) -> ServiceSpec:
@@ -84,6 +85,8 @@ def make_plan(environ: Mapping[str, str], *, free_ports: bool = False) -> Plan:
     by_name = {s.name: s for s in services}
     gateway = by_name["gateway"]
     env.update({s.port_var: str(s.port) for s in services})
+    metrics_port = port("GATEWAY_METRICS_PORT", 9464)
+    env["GATEWAY_METRICS_PORT"] = str(metrics_port)
     for var, name in [
         ("PETS_SERVICE_URL", "pets-service"),
         ("WEATHER_URL", "weather-stub"),
@@ -100,6 +103,7 @@ def make_plan(environ: Mapping[str, str], *, free_ports: bool = False) -> Plan:
         embedded_kafka_port=kafka_port,
         gateway_url=f"http://localhost:{gateway.port}",
         secret=env["PETSTORE_JWT_SECRET"],
+        metrics_port=metrics_port,
     )
 
 

@@ -65,11 +65,12 @@ async def serve_metrics(request: web.Request) -> web.Response:
 
 
 def setup_metrics(
-    app: web.Application, service: str, *, middleware: bool = True
+    app: web.Application, service: str, *, middleware: bool = True, route: bool = True
 ) -> CollectorRegistry:
     """Add GET /metrics and request metrics; returns the registry for the app's own metrics.
 
     ``middleware=False``: the app calls ``observe`` from a middleware of its own.
+    ``route=False``: no /metrics on the app's port (see ``service_kit.metrics_port``).
     """
     registry = CollectorRegistry(auto_describe=True)
     app[REGISTRY] = registry
@@ -89,5 +90,6 @@ def setup_metrics(
     app[_CHILDREN] = {}
     if middleware:
         app.middlewares.append(metrics_middleware)
-    app.router.add_get("/metrics", serve_metrics)
+    if route:
+        app.router.add_get("/metrics", serve_metrics)
     return registry

@@ -6,7 +6,7 @@ from gateway.openapi.responses import admin_operation, json_body, ok
 
 def section() -> Section:
     state: dict[int | str, Schema] = {
-        200: ok("The maintenance state.", ref("schemas", "MaintenanceState"), rate=False)
+        200: ok("The maintenance state.", ref("schemas", "MaintenanceState"))
     }
     return Section(
         paths={

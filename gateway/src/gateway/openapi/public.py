@@ -1,4 +1,5 @@
-"""What anyone may read without a token: health, readiness, metrics, problem pages, docs."""
+"""What anyone may read without a token: health, readiness, problem pages, docs (metrics are
+on the internal port, not in this document)."""
 
 from gateway.openapi.base import JSON, Schema, Section, ref
 from gateway.openapi.responses import headers, ok, problem
@@ -33,10 +34,6 @@ def section() -> Section:
         "content": {**_HTML, JSON: {"schema": ref("schemas", "ProblemTypeInfo")}},
     }
     slug = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
-    metrics = {
-        "description": "Prometheus text format.",
-        "content": {"text/plain": {"schema": {"type": "string"}}},
-    }
     return Section(
         paths={
             "/healthz": _public(
@@ -44,13 +41,14 @@ def section() -> Section:
             ),
             "/readyz": _public(
                 "readyz",
-                "Redis and the pets service answer",
+                "Redis and the pets service answer (checked at most once a second; "
+                "rate-limited per client IP)",
                 {
-                    200: ok("Ready.", ref("schemas", "Readiness"), rate=False),
+                    200: ok("Ready.", ref("schemas", "Readiness")),
+                    429: problem(429),
                     503: problem(503, rate=False),
                 },
             ),
-            "/metrics": _public("metrics", "Prometheus metrics", {200: metrics}),
             "/problems": _public("listProblemTypes", "Every problem type", {200: problems_list}),
             "/problems/{slug}": {
                 "parameters": [slug],

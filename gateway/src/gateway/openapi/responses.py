@@ -111,14 +111,15 @@ def admin_operation(
     body: Schema | None = None,
     scope: str = "admin",
 ) -> Schema:
-    """An operation outside /v1 that needs a scope: no rate limit; 401, 403, 500, 503 always."""
-    codes = sorted({401, 403, 500, 503, *errors})
+    """An operation outside /v1 that needs a scope, rate-limited per client IP: 401, 403, 429,
+    500, 503 always."""
+    codes = sorted({401, 403, 429, 500, 503, *errors})
     op: Schema = {
         "operationId": op_id,
         "summary": summary,
         "security": [{"bearerAuth": [scope]}],
         "responses": {str(k): v for k, v in responses.items()}
-        | {str(code): problem(code, rate=False) for code in codes},
+        | {str(code): problem(code) for code in codes},
     }
     if body is not None:
         op["requestBody"] = body
