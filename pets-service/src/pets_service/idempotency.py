@@ -1,6 +1,6 @@
 """Idempotency-Key (IETF httpapi draft) for POST handlers: the first answer, never a duplicate.
 
-- same caller, same key, same request (method, path, body): the first answer again, with
+- same caller, same key, same request (method, path, body bytes): the first answer again, with
   ``Idempotent-Replayed: true``;
 - same key, different request: 422 idempotency-key-reused;
 - same key while the first request still runs: 409 request-in-flight + Retry-After;
@@ -15,7 +15,6 @@ import logging
 import secrets
 from typing import Any
 
-import orjson
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
@@ -62,13 +61,10 @@ def parse_key(raw: str) -> str:
 
 
 def fingerprint(request: web.Request, body: bytes) -> str:
-    """The request's identity: method, path and body (JSON compared by value, not layout)."""
-    try:
-        canonical = orjson.dumps(orjson.loads(body), option=orjson.OPT_SORT_KEYS)
-    except orjson.JSONDecodeError:
-        canonical = body
+    """The request's identity: method, path and the body's exact bytes. Hashing the bytes,
+    not a re-serialization of the parsed JSON, cannot fail whatever the body holds."""
     digest = hashlib.sha256(f"{request.method} {request.path_qs}\n".encode())
-    digest.update(canonical)
+    digest.update(body)
     return digest.hexdigest()
 
 

@@ -8,6 +8,10 @@ from aiohttp import web
 from service_kit.problems import BadRequest, FieldError, PayloadTooLarge, UnsupportedMediaType
 
 DEFAULT_MAX_BODY = 64 * 1024
+# JSON nested deeper than this is refused with 400 (docs/architecture.md): no API document
+# comes close, and deeper values break code that walks or re-serializes them (orjson writes
+# at most 254 levels, where it reads 1024).
+MAX_JSON_DEPTH = 64
 # The body once read, so that a second reader (an Idempotency-Key check, then the handler)
 # gets the same bytes instead of an exhausted stream.
 RAW_BODY = web.RequestKey("raw_body", bytes)
@@ -56,12 +60,31 @@ async def read_json_object(
             "The request body is not valid JSON.",
             errors=[FieldError("body", f"Malformed JSON: {exc.msg}.")],
         ) from None
+    if too_deep(value, MAX_JSON_DEPTH):
+        raise BadRequest(
+            f"The request body is nested deeper than {MAX_JSON_DEPTH} levels.",
+            errors=[FieldError("body", f"JSON nested deeper than {MAX_JSON_DEPTH} levels.")],
+        )
     if not isinstance(value, dict):
         raise BadRequest(
             "The request body must be a JSON object.",
             errors=[FieldError("body", f"Expected an object, got {_json_kind(value)}.")],
         )
     return value
+
+
+def too_deep(value: object, limit: int) -> bool:
+    """Whether ``value`` has containers nested more than ``limit`` deep (``{}`` is 1)."""
+    if not isinstance(value, dict | list):
+        return False
+    stack: list[tuple[dict[str, Any] | list[Any], int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
 
 
 def _json_kind(value: object) -> str:
