@@ -92,3 +92,22 @@ def test_the_clients_problem_never_carries_the_upstreams_words() -> None:
     timeout = problem_of(judge(Outcome.TIMEOUT), "weather")
     assert isinstance(timeout, GatewayTimeout)
     assert timeout.detail == "The weather service did not answer in time."
+
+
+@pytest.mark.parametrize(
+    ("status", "breaker"),
+    [
+        (500, Breaker.NOTHING),
+        (501, Breaker.NOTHING),
+        (507, Breaker.NOTHING),
+        (502, Breaker.FAILURE),
+        (503, Breaker.FAILURE),
+        (504, Breaker.FAILURE),
+    ],
+)
+def test_a_forwarded_requests_500_does_not_move_the_breaker(status: int, breaker: Breaker) -> None:
+    verdict = judge_answer(answer(status), forwarded=True)
+    assert verdict.breaker is breaker
+    assert verdict.answer is Answer.BAD_GATEWAY
+    assert verdict.rule.counted
+    assert judge_answer(answer(status)).breaker is Breaker.FAILURE  # composed by the gateway

@@ -113,6 +113,7 @@ async def http_ctx(app: web.Application) -> AsyncIterator[None]:
             retries=metrics.upstream_retries,
             retry_wait=settings.retry_wait_seconds,
             breaker=circuit_breaker(name, settings, metrics),
+            forwards_client_requests=name == "pets",
         )
 
     upstreams = [

@@ -48,8 +48,11 @@ class Upstream:
         retries: Counter,
         retry_wait: tuple[float, float] = (0.0, 0.05),
         max_response_bytes: int = MAX_RESPONSE_BYTES,
+        forwards_client_requests: bool = False,
     ) -> None:
         self.name = name
+        # Sent what the client chose (the pets service): its 500s do not move the breaker.
+        self.forwards_client_requests = forwards_client_requests
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.breaker = breaker
@@ -178,7 +181,9 @@ class Call:
 
     def judge(self, resp: UpstreamResponse, *, composed: bool = False) -> Verdict:
         """Settle the call on the answer; raises the client's problem unless it is relayed."""
-        verdict = judge_answer(resp, composed=composed)
+        verdict = judge_answer(
+            resp, composed=composed, forwarded=self.upstream.forwards_client_requests
+        )
         problem = self.settle(verdict)
         if problem is not None:
             raise problem

@@ -65,6 +65,17 @@ RULES: dict[Outcome, Rule] = {
 }
 
 
+# One client must not be able to open a shared circuit (docs/security.md). An upstream that
+# is sent the client's own request (the pets service: method, path, headers and body as the
+# client wrote them) answering 500 (or 501, 505-599) has answered that input, and one client
+# can repeat such an input at will: still a 502 and still counted, but the breaker is not
+# told. Transport failures, timeouts, malformed answers and 502/503/504 (the service, or
+# what stands behind it, is down) count for every upstream; so does any 5xx of an upstream
+# whose requests the gateway composes itself (the stubs).
+INPUT_ERROR = Rule(Answer.BAD_GATEWAY, Breaker.NOTHING, counted=True)
+GATEWAY_STATUSES = frozenset({502, 503, 504})
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     outcome: Outcome
@@ -105,11 +116,20 @@ def problem_of(verdict: Verdict, name: str) -> Problem | None:
     return None
 
 
-def judge_answer(resp: UpstreamResponse, *, composed: bool = False) -> Verdict:
+def judge_answer(
+    resp: UpstreamResponse, *, composed: bool = False, forwarded: bool = False
+) -> Verdict:
     """The verdict on an answer that arrived (``composed``: the gateway's own routes, which
-    accept only a 200 with a JSON object, or a 4xx)."""
+    accept only a 200 with a JSON object, or a 4xx; ``forwarded``: the upstream was sent what
+    the client chose, see ``INPUT_ERROR``)."""
     retry_after = retry_after_seconds(resp.headers.get("Retry-After"))
     verdict = judge(classify(resp, retry_after, composed=composed), retry_after)
+    if (
+        forwarded
+        and verdict.outcome is Outcome.SERVER_ERROR
+        and resp.status not in GATEWAY_STATUSES
+    ):
+        return Verdict(verdict.outcome, INPUT_ERROR, retry_after)
     if verdict.answer is Answer.UNAVAILABLE and relays_problem(resp, composed=composed):
         return Verdict(verdict.outcome, verdict.rule, retry_after, relayed=True)
     return verdict
