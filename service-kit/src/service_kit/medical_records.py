@@ -54,6 +54,7 @@ F_PAYLOAD = "payload"
 F_RESULT = "result"
 F_PROBLEM = "problem"
 F_EFFECTS = "effects"
+F_OWNER = "owner"  # the token subject that posted it: only it and an admin may read it
 F_TRACE_ID = "traceId"  # of the accepting POST, sent again when the record is republished
 
 TRACE_HEADER = "x-request-id"

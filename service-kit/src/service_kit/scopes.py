@@ -3,7 +3,8 @@
 Decided before routing's 404/405 (a route that does not exist still needs a scope):
 the shared catalogue (pets, medical records) needs ``read:pets`` for reads and
 ``write:pets`` for every other method; a user's own resources (routes with a ``{user_id}``)
-are that user's (token ``sub``) and an ``admin``'s, whatever the method.
+are that user's (token ``sub``) and an ``admin``'s, whatever the method. Medical records,
+read with ``read:pets``, also belong to the subject that posted them (``owns_or_admin``).
 """
 
 from aiohttp import web
@@ -35,3 +36,10 @@ def not_the_owner() -> Forbidden:
         headers={"WWW-Authenticate": f'{REALM}, error="insufficient_scope", scope="{ADMIN}"'},
         requiredScope=ADMIN,
     )
+
+
+def owns_or_admin(principal: Principal, owner: str) -> bool:
+    """Object-level authorization: what belongs to a subject (a medical record) is that
+    subject's and an admin's. Callers answer anyone else 404, not 403, so that the answer
+    does not reveal that it exists."""
+    return owner == principal.sub or principal.has(ADMIN)

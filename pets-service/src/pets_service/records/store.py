@@ -16,6 +16,7 @@ from pets_service.storage.keys import Keys
 from service_kit.medical_records import (
     F_CREATED_AT,
     F_ID,
+    F_OWNER,
     F_PAYLOAD,
     F_PET_ID,
     F_PROBLEM,
@@ -34,7 +35,7 @@ for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], ARGV[2], id) end
 return ids
 """
 
-_READ = [F_STATUS, F_PET_ID, F_CREATED_AT, F_UPDATED_AT, F_RESULT, F_PROBLEM]
+_READ = [F_STATUS, F_PET_ID, F_OWNER, F_CREATED_AT, F_UPDATED_AT, F_RESULT, F_PROBLEM]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class StoredRecord:
     id: str
     status: RecordStatus
     pet_id: str
+    owner: str  # the token subject that posted it
     created_at: str
     updated_at: str
     result: bytes | None
@@ -70,6 +72,7 @@ class RecordStore:
         pet_id: str,
         payload: bytes,
         *,
+        owner: str,
         created_at: str,
         trace_id: str,
         at: float,
@@ -83,6 +86,7 @@ class RecordStore:
                 mapping={
                     F_ID: record_id,
                     F_PET_ID: pet_id,
+                    F_OWNER: owner,
                     F_STATUS: str(RecordStatus.PROCESSING),
                     F_CREATED_AT: created_at,
                     F_UPDATED_AT: created_at,
@@ -104,13 +108,14 @@ class RecordStore:
     @translate_errors
     async def get(self, record_id: str) -> StoredRecord | None:
         values = await self._redis.hmget(self._keys.medical_record(record_id), _READ)
-        status, pet_id, created_at, updated_at, result, problem = values
+        status, pet_id, owner, created_at, updated_at, result, problem = values
         if status is None or as_bytes(status).decode() not in RecordStatus.__members__:
             return None
         return StoredRecord(
             id=record_id,
             status=RecordStatus(as_bytes(status).decode()),
             pet_id=_text(pet_id),
+            owner=_text(owner),
             created_at=_text(created_at),
             updated_at=_text(updated_at),
             result=None if result is None else as_bytes(result),

@@ -7,6 +7,7 @@ import orjson
 import uuid6
 from aiohttp import web
 
+from pets_service.access import PRINCIPAL
 from pets_service.models import now_rfc3339, parse_uuid
 from pets_service.records import PUBLISHER, RECORDS
 from pets_service.records.publisher import BrokerUnavailable
@@ -17,6 +18,7 @@ from service_kit.jsonutil import json_response
 from service_kit.medical_records import RecordStatus, record_url, status_url
 from service_kit.problems import NotFound, ServiceUnavailable, StoreUnavailable
 from service_kit.record_schema import parse_record
+from service_kit.scopes import owns_or_admin
 from service_kit.tracing import trace_id_of
 
 log = logging.getLogger("pets_service.records")
@@ -37,8 +39,9 @@ async def create_medical_record(request: web.Request) -> web.Response:
     now = now_rfc3339()
     payload = orjson.dumps({"id": record_id, "petId": pet_id, **fields, "createdAt": now})
     records, trace_id = request.app[RECORDS], trace_id_of(request)
+    owner = request[PRINCIPAL].sub
     await records.accept(
-        record_id, pet_id, payload, created_at=now, trace_id=trace_id, at=time.time()
+        record_id, pet_id, payload, owner=owner, created_at=now, trace_id=trace_id, at=time.time()
     )
     try:
         await request.app[PUBLISHER].publish(pet_id, payload, trace_id)
@@ -68,7 +71,9 @@ async def _stored_record(request: web.Request) -> StoredRecord:
     raw_id = request.match_info["record_id"]
     record_id = parse_uuid(raw_id)
     stored = None if record_id is None else await request.app[RECORDS].get(record_id)
-    if stored is None:
+    # Another subject's record is answered as if it did not exist (not 403: a 403 would
+    # tell that it does); an admin may read every record.
+    if stored is None or not owns_or_admin(request[PRINCIPAL], stored.owner):
         raise NotFound(f"There is no medical record with id {raw_id}.")
     return stored
 
