@@ -29,6 +29,8 @@ from gateway.maintenance import MaintenanceFlag
 from gateway.metrics import GatewayMetrics
 from gateway.ratelimit import RateLimiter
 from gateway.resp import RespClient
+from gateway.sessions import views as fault_sessions
+from gateway.sessions.runtime import sessions_ctx
 from gateway.settings import Settings
 from gateway.storage import Storage, StorageUnavailable, connect
 from gateway.upstream import Upstream
@@ -67,12 +69,14 @@ def create_app(settings: Settings) -> web.Application:
     setup_health(app, {"redis": redis_ready, "pets-service": pets_ready})
     routes.setup_routes(app)
     setup_console(app)
+    fault_sessions.setup_routes(app)
     app.cleanup_ctx.extend(
         [
             metrics_ctx(settings.bind_host, settings.metrics_port),
             redis_ctx,
             http_ctx,
             maintenance_ctx,
+            sessions_ctx,
         ]
     )
     return app

@@ -14,6 +14,7 @@ from aiohttp.typedefs import Handler
 
 from gateway.console.feed import FEED
 from gateway.context import CLIENT_ADDRESS, LIMITER, MAINTENANCE, RATE_DECISION, VERIFIER
+from gateway.sessions.exchange import fault_session
 from service_kit import auth, scopes, tracing
 from service_kit.metrics import observe
 from service_kit.middleware import render_error
@@ -89,7 +90,11 @@ async def gateway_middleware(request: web.Request, handler: Handler) -> web.Stre
     public = is_public_api(request.path)
     try:
         if public:
-            await guard(request)
+            exchange = fault_session(request)
+            if exchange is None:
+                await guard(request)
+            else:  # a fault session's request: the same gate, then its faults and journal
+                handler = await exchange.admit(guard, handler)
         elif is_limited_by_ip(request.path):
             await limit_by_ip(request)
         response = await handler(request)

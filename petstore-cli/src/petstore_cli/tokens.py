@@ -18,7 +18,8 @@ def register(subparsers: "argparse._SubParsersAction[Any]") -> None:
         action="append",
         dest="scopes",
         metavar="SCOPE",
-        help="a scope; repeat for more (default: read:pets write:pets)",
+        help="a scope: read:pets, write:pets, admin, faults (the fault-session API); "
+        "repeat for more (default: read:pets write:pets)",
     )
     parser.add_argument("--ttl", type=int, default=3600, help="seconds until expiry")
     parser.add_argument(

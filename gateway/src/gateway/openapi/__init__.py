@@ -7,7 +7,7 @@ To document a new group of routes, write its module and add its ``section`` here
 
 from typing import Any
 
-from gateway.openapi import admin, console, pets, public, records, upstream, users
+from gateway.openapi import admin, console, fault_sessions, pets, public, records, upstream, users
 from gateway.openapi.base import SectionBuilder
 from gateway.openapi.document import build
 
@@ -18,6 +18,7 @@ SECTIONS: tuple[SectionBuilder, ...] = (
     users.section,
     admin.section,
     console.section,
+    fault_sessions.section,
     public.section,
 )
 
