@@ -106,7 +106,7 @@ def _respond(request: web.Request, step: Step, template: str, exchange: "Exchang
         problem = problem_for(
             status, step.retryAfter, method=request.method, template=template, allowed=allowed
         )
-    return render(request, problem, None if problem.status == status else status)
+    return render(request, problem)
 
 
 def _deadline(request: web.Request, template: str) -> tuple[str, float]:

@@ -14,7 +14,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def problem_for(
     status: int, retry_after: int | None, *, method: str, template: str, allowed: frozenset[str]
 ) -> Problem:
-    """The problem (rendered with ``status``) for a scripted answer on ``method template``."""
+    """The problem the API answers with ``status`` on ``method template``."""
     problem: Problem
     if status == 401:
         problem = auth.invalid_token("The token has expired.")
@@ -26,14 +26,13 @@ def problem_for(
         problem = auth.insufficient_scope(scope)
     elif status == 405:
         problem = problems.MethodNotAllowed(sorted(allowed - {method}) or sorted(allowed))
-    elif status == 503:
-        problem = problems.ServiceUnavailable()
-        problem.headers.pop("Retry-After", None)  # unless the step gives one (below)
-        problem.extensions.pop("retryAfter", None)
     elif status >= 500 and status not in OWN_5XX:
-        problem = Problem()  # the generic 500 body (internal-error), with this status
+        problem = Problem(status=status)  # the generic 500 body (internal-error)
     else:
         problem = problems.for_status(status)
+    problem.retry_after = retry_after  # a 503 without one tells no time (as a proxy's would)
+    problem.headers.pop("Retry-After", None)
+    problem.extensions.pop("retryAfter", None)
     if retry_after is not None:
         problem.headers["Retry-After"] = str(retry_after)
         problem.extensions["retryAfter"] = retry_after
