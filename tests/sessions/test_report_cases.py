@@ -59,7 +59,7 @@ CASES: dict[str, dict[str, tuple[Journal, str]]] = {
             attempts(PET, [503] * 6, [200, 400, 800, 1600, 3200]),
             "tried GET /v1/pets/p1 6 times (seq 1–6)",
         ),
-        "not-exercised": ([entry(1, 0, PET, 200)], "nothing to retry"),
+        "not-exercised": ([entry(1, 0, PET, 200), entry(2, 9, PETS, 422)], "no request met"),
     },
     "polls-politely": {
         "passed": (

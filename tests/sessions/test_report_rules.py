@@ -144,3 +144,15 @@ def test_two_draws_alone_do_not_decide_jitter() -> None:
         "GET /v1/pets/p2", [503, 200], [201], first_seq=4
     )
     assert check(journal, "jittered")["verdict"] == "passed"
+
+
+def test_an_immediate_retry_a_rounding_ms_early_is_still_a_retry() -> None:
+    # t and durationMs are whole ms from two clocks: 10 + 5 > 14.
+    journal = Journal([entry(1, 10, PET, 404, duration=5), entry(2, 14, PET, 404)])
+    assert [(r.before.seq, r.after.seq, r.wait) for r in journal.retries] == [(1, 2, 0.0)]
+
+
+def test_a_4xx_tried_too_often_fails_bounded_retries_too() -> None:
+    result = check(attempts(PET, [404] * 7, [0] * 6), "bounded-retries")
+    assert result["verdict"] == "failed"
+    assert result["detail"].startswith("tried GET /v1/pets/p1 7 times")

@@ -10,6 +10,9 @@ CLIENT_ERRORS = frozenset({400, 401, 403, 404, 405, 409, 413, 415, 422})
 # Injected faults that spoil a 200: the client got no usable answer.
 BROKEN = frozenset({"truncate", "garbage"})
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# `t` and `durationMs` are whole ms from two clocks: an immediate retry can seem to start
+# a ms before its predecessor ended.
+CLOCK_SLACK_MS = 5
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,11 @@ class Exchange:
         return self.status >= 400 or self.server_failure
 
     @property
+    def retryable(self) -> bool:
+        """A failure a retry may cure: 429, 5xx, a lost or spoiled answer, a key in flight."""
+        return self.failed and not self.client_error
+
+    @property
     def committed_write(self) -> bool:
         return self.method in WRITES and 200 <= self.status < 300 and not self.failed
 
@@ -113,7 +121,7 @@ class Retry:
     @property
     def wait(self) -> float:
         """ms between the end of the failed attempt and the start of this one."""
-        return self.after.t - self.before.end
+        return max(0.0, self.after.t - self.before.end)
 
 
 class Journal:
@@ -131,7 +139,7 @@ class Journal:
             # sent while the first is still in flight is a request of its own).
             if chain is not None and index is not None:
                 last = chain[-1]
-                if last.failed and entry.t >= last.end:
+                if last.failed and entry.t >= last.end - CLOCK_SLACK_MS:
                     chain.append(entry)
                     self.retries.append(Retry(last, entry, len(chain), index))
                     continue
