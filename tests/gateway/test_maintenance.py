@@ -9,7 +9,8 @@ import pytest
 
 from gateway.maintenance import MaintenanceFlag
 from gateway.resp import RespClient
-from gateway.storage import Storage, connect
+from gateway.storage import Storage
+from service_kit.redis_client import connect
 from tests.conftest import TokenFactory
 from tests.gateway.conftest import BASE, Client, GatewayFactory
 from tests.gateway.leaks import Reply
@@ -146,9 +147,9 @@ async def test_admin_api_needs_admin(gw: Client, token: TokenFactory) -> None:
 
 async def test_refresh_task_always_stops_when_cancelled(redis_url: str, key_prefix: str) -> None:
     """Cancelled at any moment of a Redis call, the refresh ends (else SIGTERM hangs)."""
-    client = connect(redis_url, 0.5)
+    client = connect(redis_url, timeout=0.5, max_connections=4)
     fast = RespClient(redis_url, timeout=0.5)
-    flag = MaintenanceFlag(Storage(client, fast, key_prefix, 0.5), interval=0.0005)
+    flag = MaintenanceFlag(Storage(client, fast, key_prefix), interval=0.0005)
     rng = random.Random(7)
     try:
         for _ in range(300):

@@ -32,8 +32,9 @@ from gateway.resp import RespClient
 from gateway.sessions import views as fault_sessions
 from gateway.sessions.runtime import sessions_ctx
 from gateway.settings import Settings
-from gateway.storage import Storage, StorageUnavailable, connect
+from gateway.storage import Storage, StorageUnavailable
 from gateway.upstream import Upstream
+from service_kit import redis_client
 from service_kit.auth import TokenVerifier
 from service_kit.health import setup_health
 from service_kit.metrics import setup_metrics
@@ -44,6 +45,9 @@ log = logging.getLogger("gateway")
 
 CONNECTION_LIMIT = 512  # keep-alive connections to each upstream at most
 KEEPALIVE_SECONDS = 30.0  # idle upstream connections closed by the gateway after this
+# redis-py connections (maintenance flag, readiness, admin); the rate limiter has its own.
+# Past it a call waits for a free one, within the Redis timeout.
+REDIS_CONNECTIONS = 64
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -85,9 +89,11 @@ def create_app(settings: Settings) -> web.Application:
 async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     timeout = settings.redis_timeout_ms / 1000
-    client = connect(settings.redis_url, timeout)
+    client = redis_client.connect(
+        settings.redis_url, timeout=timeout, max_connections=REDIS_CONNECTIONS
+    )
     fast = RespClient(settings.redis_url, timeout=timeout, on_write=app[METRICS].batch_size.observe)
-    storage = Storage(client, fast, settings.redis_key_prefix, timeout)
+    storage = Storage(client, fast, settings.redis_key_prefix)
     app[STORAGE] = storage
     app[LIMITER] = RateLimiter(
         storage,

@@ -4,14 +4,11 @@ The rate-limit script runs on the hot path through the pipelined ``RespClient``;
 (maintenance flag, readiness ping) through redis-py.
 """
 
-import asyncio
 import hashlib
 from typing import Any, NamedTuple
 
 import orjson
 import redis.asyncio as aioredis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 from gateway.resp import RespClient, RespError
@@ -51,32 +48,11 @@ class Counted(NamedTuple):
     ttl_ms: int
 
 
-def connect(url: str, timeout: float) -> aioredis.Redis:
-    """A client that fails fast: no retries inside redis-py, every call bounded by ``timeout``
-    (``Storage._call``).
-
-    No ``socket_timeout`` (redis-py 8 defaults it to 5 s): with one, redis-py writes through
-    ``asyncio.wait_for``, which on Python 3.11 can swallow a cancellation that arrives as the
-    write completes; the maintenance task then ignored its cancel and the gateway hung on
-    SIGTERM.
-    """
-    return aioredis.Redis.from_url(
-        url,
-        socket_timeout=None,
-        socket_connect_timeout=timeout,
-        retry=Retry(NoBackoff(), 0),
-        health_check_interval=0,
-    )
-
-
 class Storage:
-    def __init__(
-        self, client: aioredis.Redis, fast: RespClient, prefix: str, timeout: float
-    ) -> None:
+    def __init__(self, client: aioredis.Redis, fast: RespClient, prefix: str) -> None:
         self._client = client
         self._fast = fast
         self._prefix = prefix
-        self._timeout = timeout
         self.maintenance_key = f"{prefix}gateway:maintenance"
 
     async def count_hit(self, identity: str, limit: int, window_ms: int) -> Counted:
@@ -117,8 +93,8 @@ class Storage:
         await self._call(self._client.ping())
 
     async def _call(self, command: Any) -> Any:
+        """``command`` of the bounded client (``service_kit.redis_client``): it ends in time."""
         try:
-            async with asyncio.timeout(self._timeout):
-                return await command
+            return await command
         except (RedisError, OSError, TimeoutError) as exc:
             raise StorageUnavailable(type(exc).__name__) from exc

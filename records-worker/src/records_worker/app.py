@@ -67,7 +67,8 @@ async def consumer_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
     stopping.set()
     try:
-        await asyncio.wait_for(asyncio.shield(task), settings.shutdown_timeout)
+        async with asyncio.timeout(settings.shutdown_timeout):
+            await asyncio.shield(task)
     except TimeoutError:
         log.warning("the consumer did not stop in time; cancelling it")
         task.cancel()

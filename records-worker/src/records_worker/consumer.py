@@ -189,7 +189,8 @@ class RecordsConsumer:
 
     async def _commit(self, consumer: AIOKafkaConsumer, offsets: dict[TopicPartition, int]) -> None:
         try:
-            await asyncio.wait_for(consumer.commit(offsets), self._settings.kafka_timeout)
+            async with asyncio.timeout(self._settings.kafka_timeout):
+                await consumer.commit(offsets)
             self._committed.update(offsets)
         except CommitFailedError:
             # The group rebalanced: these partitions belong to another member now, which
@@ -205,7 +206,8 @@ class RecordsConsumer:
             committed = self._committed.get(tp)
             if committed is None:
                 try:
-                    committed = await asyncio.wait_for(consumer.position(tp), 0.1)
+                    async with asyncio.timeout(0.1):
+                        committed = await consumer.position(tp)
                 except Exception:  # a partition being revoked, or no position yet
                     continue
             lag += max(0, highwater - committed)
@@ -217,7 +219,8 @@ class RecordsConsumer:
         _leave_even_at_generation_zero(consumer)
         for client in (consumer, dlq):
             try:
-                await asyncio.wait_for(client.stop(), self._settings.kafka_timeout)
+                async with asyncio.timeout(self._settings.kafka_timeout):
+                    await client.stop()
             except Exception as exc:  # closing is best effort; the session is over anyway
                 log.warning("closing a kafka client failed", extra={"error": type(exc).__name__})
 

@@ -168,12 +168,10 @@ class RecordHandler:
             ("x-original-partition", str(message.partition).encode()),
             ("x-original-offset", str(message.offset).encode()),
         ]
-        await asyncio.wait_for(
-            dlq.send_and_wait(
+        async with asyncio.timeout(self._settings.kafka_timeout):
+            await dlq.send_and_wait(
                 self._settings.dlq_topic, message.value, key=message.key, headers=headers
-            ),
-            self._settings.kafka_timeout,
-        )
+            )
         self._metrics.dead_lettered.inc()
         log.warning(
             "message dead-lettered",

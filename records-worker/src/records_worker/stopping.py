@@ -16,6 +16,8 @@ class stop_when_set(stop_base):
 
 
 async def pause(event: asyncio.Event, seconds: float) -> None:
-    """Sleep ``seconds``, waking up at once when ``event`` is set."""
+    """Sleep ``seconds``, waking up at once when ``event`` is set (``asyncio.timeout``:
+    ``wait_for`` can lose a cancellation on Python 3.11, see service_kit.redis_client)."""
     with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(event.wait(), seconds)
+        async with asyncio.timeout(seconds):
+            await event.wait()

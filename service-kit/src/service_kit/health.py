@@ -59,7 +59,8 @@ async def _report(app: web.Application) -> dict[str, str]:
 
 async def _run(check: ReadinessCheck) -> str:
     try:
-        await asyncio.wait_for(check(), CHECK_TIMEOUT)
+        async with asyncio.timeout(CHECK_TIMEOUT):
+            await check()
     except asyncio.CancelledError:
         raise
     except Exception as exc:  # any failure means not ready; the reason goes to the log

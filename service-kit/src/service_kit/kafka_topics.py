@@ -28,15 +28,13 @@ async def ensure_topics(
         # Not cut short from outside: aiokafka would leak the bootstrap connection. Its
         # request timeout bounds the connect and the metadata request.
         await admin.start()
-        response = await asyncio.wait_for(
-            admin.create_topics(
+        async with asyncio.timeout(timeout_s):
+            response = await admin.create_topics(
                 [
                     NewTopic(name, partitions, replication_factor)
                     for name, partitions in topics.items()
                 ]
-            ),
-            timeout_s,
-        )
+            )
     finally:
         await admin.close()
     created: list[str] = []

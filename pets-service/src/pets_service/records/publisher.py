@@ -124,7 +124,8 @@ class RecordPublisher:
 
     async def _pause(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._closed.wait(), seconds)
+            async with asyncio.timeout(seconds):  # not wait_for: it can lose a cancel (3.11)
+                await self._closed.wait()
 
     async def close(self) -> None:
         self._closed.set()
@@ -139,7 +140,8 @@ class RecordPublisher:
         if producer is not None:
             try:
                 # Stopping flushes what is pending; a broker that is gone cannot hold it up.
-                await asyncio.wait_for(producer.stop(), self._timeout)
+                async with asyncio.timeout(self._timeout):
+                    await producer.stop()
             except Exception as exc:  # closing is best effort at shutdown
                 log.warning("closing the producer failed", extra={"error": type(exc).__name__})
 

@@ -41,7 +41,8 @@ class Republisher:
             if count:
                 log.info("republished records left PROCESSING", extra={"count": count})
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stopping.wait(), self.interval)
+                async with asyncio.timeout(self.interval):  # not wait_for: see redis_client
+                    await stopping.wait()
 
     async def republish_stale(self) -> int:
         """Publish again every record last published over ``after_seconds`` ago."""

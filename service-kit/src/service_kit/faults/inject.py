@@ -93,7 +93,8 @@ async def hold(request: web.Request, state: FaultState) -> bool:
         # client left, so look now and then.
         while connected(request) and not released.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(released.wait(), HOLD_POLL_SECONDS)
+                async with asyncio.timeout(HOLD_POLL_SECONDS):  # not wait_for (3.11 cancels)
+                    await released.wait()
     finally:
         state.holding -= 1
     return connected(request) and not state.stopping.is_set()

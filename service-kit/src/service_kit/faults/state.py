@@ -100,7 +100,8 @@ class FaultState:
         """Sleep ``seconds``; False if the server began shutting down first."""
         if seconds > 0:
             try:
-                await asyncio.wait_for(self.stopping.wait(), seconds)
+                async with asyncio.timeout(seconds):  # not wait_for: it can lose a cancel
+                    await self.stopping.wait()
             except TimeoutError:
                 return True
         return not self.stopping.is_set()
