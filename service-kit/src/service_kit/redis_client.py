@@ -67,5 +67,6 @@ def connect(url: str, *, timeout: float, max_connections: int) -> BoundedRedis:
         health_check_interval=0,
     )
     client = BoundedRedis(connection_pool=pool)
+    client.auto_close_connection_pool = True  # aclose() closes the pool too (it is the client's)
     client.call_timeout = timeout
     return client
