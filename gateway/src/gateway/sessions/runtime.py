@@ -16,8 +16,13 @@ from gateway.sessions.journal import Journal
 from gateway.sessions.live import LiveSession
 from gateway.sessions.store import SessionStore
 from gateway.sessions.templates import RouteTable
-from gateway.storage import StorageUnavailable, connect
+from gateway.storage import StorageUnavailable
+from service_kit import redis_client
 from service_kit.problems import FieldError, ServiceUnavailable
+
+# The sessions' own redis-py connections (journal writes, index refreshes); past it a call
+# waits for a free one, within the Redis timeout.
+REDIS_CONNECTIONS = 64
 
 HEADER = "Fault-Session"
 SCOPE = "faults"  # the session API's scope; admin implies it
@@ -78,7 +83,9 @@ FAULTS = web.AppKey("fault_sessions", FaultSessions)
 async def sessions_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     timeout = settings.redis_timeout_ms / 1000
-    client = connect(settings.redis_url, timeout)
+    client = redis_client.connect(
+        settings.redis_url, timeout=timeout, max_connections=REDIS_CONNECTIONS
+    )
     store = SessionStore(client, settings.redis_key_prefix, timeout)
     faults = FaultSessions(store, SessionIndex(store), Journal(store))
     app[FAULTS] = faults
