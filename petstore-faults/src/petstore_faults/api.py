@@ -5,10 +5,12 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+import warnings
 from typing import Any
 from urllib.parse import quote
 
 import jwt
+from jwt.warnings import InsecureKeyLengthWarning
 
 DEV_SECRET = "dev-secret-change-me"  # the suite's documented dev default
 BASE = "/admin/fault-sessions"
@@ -36,7 +38,9 @@ def mint_faults_token(
         "aud": "petstore-api",
         "jti": uuid.uuid4().hex,
     }
-    return jwt.encode(claims, secret, algorithm="HS256")
+    with warnings.catch_warnings():  # the dev secret is short on purpose: no warning for it
+        warnings.simplefilter("ignore", InsecureKeyLengthWarning)
+        return jwt.encode(claims, secret, algorithm="HS256")
 
 
 def _message(status: int, body: Any) -> str:
