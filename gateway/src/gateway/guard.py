@@ -88,6 +88,7 @@ async def gateway_middleware(request: web.Request, handler: Handler) -> web.Stre
     started = time.perf_counter()
     trace_id = tracing.bind(request)
     public = is_public_api(request.path)
+    exchange = None
     try:
         if public:
             exchange = fault_session(request)
@@ -117,5 +118,11 @@ async def gateway_middleware(request: web.Request, handler: Handler) -> web.Stre
     elapsed = time.perf_counter() - started
     observe(request, response.status, elapsed)
     if public:
-        request.app[FEED].record(request.method, request.path, response.status, elapsed * 1000)
+        if exchange is None or exchange.session is None:
+            session, fault = None, None
+        else:
+            session, fault = exchange.session.id, exchange.fault
+        request.app[FEED].record(
+            request.method, request.path, response.status, elapsed * 1000, fault, session
+        )
     return response

@@ -112,16 +112,18 @@ export async function refreshSelected() {
   if (!selected) return;
   const id = selected;
   try {
-    const [journal, report] = await Promise.all([
-      api("GET", `/admin/fault-sessions/${id}/journal`),
-      api("GET", `/admin/fault-sessions/${id}/report`),
-    ]);
-    if (id !== selected) return;
-    renderJournal(journal);
-    renderReport(report);
+    const journal = await api("GET", `/admin/fault-sessions/${id}/journal`);
+    if (id === selected) renderJournal(journal);
   } catch (error) {
-    if (error instanceof ProblemError && error.status === 404) select(null);
+    if (error instanceof ProblemError && error.status === 404) select(null);  // ended or expired
     else showProblem(error);
+    return;
+  }
+  try {
+    const report = await api("GET", `/admin/fault-sessions/${id}/report`);
+    if (id === selected) renderReport(report);
+  } catch (error) {
+    $("report-summary").textContent = `No report: ${error.message}`;
   }
 }
 
