@@ -14,6 +14,8 @@ FULL = {
     "newsletter": True,
     "language": "pt-BR",
     "units": "imperial",
+    "emailNotifications": True,
+    "theme": "dark",
 }
 
 
@@ -43,6 +45,8 @@ async def test_absent_fields_take_their_defaults(client: Client, alice: dict[str
         "newsletter": False,
         "language": "en",
         "units": "imperial",
+        "emailNotifications": False,
+        "theme": "system",
     }
 
 
@@ -61,10 +65,23 @@ async def test_someone_else_is_403_and_an_admin_is_allowed(
     assert (await client.get(URL, headers=admin)).status == 200
 
 
+async def test_the_articles_example_body_is_saved_and_read_back(
+    client: Client, alice: dict[str, str]
+) -> None:
+    article = {"emailNotifications": True, "theme": "dark"}
+    assert (await client.put(URL, json=article, headers=alice)).status == 204
+    saved = await (await client.get(URL, headers=alice)).json()
+    assert {k: saved[k] for k in article} == article
+    assert saved["units"] == "metric"  # the other fields, at their defaults, beside them
+
+
 @pytest.mark.parametrize(
     ("payload", "fields"),
     [
-        ({"theme": "dark"}, ["theme"]),
+        ({"theme": "neon"}, ["theme"]),
+        ({"colour": "blue"}, ["colour"]),
+        ({"emailNotifications": "yes"}, ["emailNotifications"]),
+        ({"emailNotifications": 0, "theme": 1}, ["emailNotifications", "theme"]),
         ({"units": "furlongs"}, ["units"]),
         ({"newsletter": "yes"}, ["newsletter"]),
         ({"newsletter": 1}, ["newsletter"]),

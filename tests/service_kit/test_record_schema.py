@@ -6,7 +6,7 @@ import pytest
 
 from records_worker.processing import process
 from service_kit import problems
-from service_kit.record_schema import parse_record
+from service_kit.contract.records import parse_record
 
 PET_ID = "0190f7a4-8c1e-7cc3-9d2a-5b6f1e0c2a11"
 PUBLISHED = {"id": "0190f7a4-8c1e-7cc3-9d2a-5b6f1e0c2a12", "petId": PET_ID, "createdAt": "x"}

@@ -6,15 +6,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from gateway.storage import Storage, StorageUnavailable
-from service_kit.problems import FieldError, Maintenance, ValidationFailed
+from service_kit.contract.errors import validate
+from service_kit.contract.gateway import MaintenanceUpdate
+from service_kit.problems import Maintenance, ValidationFailed
 
 log = logging.getLogger("gateway.maintenance")
 
-DEFAULT_RETRY_AFTER = 300
-MAX_RETRY_AFTER = 86400
-MAX_DETAIL = 500
+DEFAULT_RETRY_AFTER = MaintenanceUpdate.model_fields["retryAfter"].default
 DEFAULT_DETAIL = "The API is down for maintenance."
-FIELDS = ("enabled", "retryAfter", "detail")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,27 +42,8 @@ class MaintenanceState:
 
 def parse_update(body: dict[str, Any]) -> MaintenanceState:
     """The state a PUT asks for; every invalid field is listed in one 422."""
-    errors = [FieldError(name, "Unknown field.") for name in body if name not in FIELDS]
-    enabled = body.get("enabled")
-    if "enabled" not in body:
-        errors.append(FieldError("enabled", "Required."))
-    elif not isinstance(enabled, bool):
-        errors.append(FieldError("enabled", "Must be true or false."))
-    retry_after = body.get("retryAfter", DEFAULT_RETRY_AFTER)
-    if (
-        isinstance(retry_after, bool)
-        or not isinstance(retry_after, int)
-        or not 1 <= retry_after <= MAX_RETRY_AFTER
-    ):
-        errors.append(
-            FieldError("retryAfter", f"Must be an integer from 1 to {MAX_RETRY_AFTER} (seconds).")
-        )
-    detail = body.get("detail", DEFAULT_DETAIL)
-    if not isinstance(detail, str) or not 1 <= len(detail.strip()) <= MAX_DETAIL:
-        errors.append(FieldError("detail", f"Must be a string of 1 to {MAX_DETAIL} characters."))
-    if errors:
-        raise ValidationFailed(errors, "The maintenance state has invalid fields.")
-    return MaintenanceState(enabled is True, int(retry_after), str(detail).strip())
+    update = validate(MaintenanceUpdate, body, detail="The maintenance state has invalid fields.")
+    return MaintenanceState(update.enabled, update.retryAfter, update.detail or DEFAULT_DETAIL)
 
 
 class MaintenanceFlag:

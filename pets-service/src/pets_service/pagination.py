@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from multidict import MultiMapping
 
-from pets_service.models import PetStatus, Species
+from service_kit.contract.pets import PetStatus, Species
 from service_kit.problems import BadRequest, FieldError, ValidationFailed
 
 LIMIT_DEFAULT = 20

@@ -17,6 +17,7 @@ from pets_service.conditional import etag, request_condition
 from pets_service.models import (
     PetFields,
     apply_merge_patch,
+    new_pet_id,
     now_rfc3339,
     parse_new_pet,
     parse_preferences,
@@ -27,7 +28,15 @@ from pets_service.pagination import encode_cursor, parse_list_query
 from pets_service.state import PETS, PREFERENCES, SETTINGS
 from pets_service.storage.pets import StoredPet
 from service_kit.bodies import read_json_object
-from service_kit.problems import AlreadyExists, NotFound, UnsupportedMediaType, VersionConflict
+from service_kit.contract.preferences import USER_ID_MAX
+from service_kit.problems import (
+    AlreadyExists,
+    FieldError,
+    NotFound,
+    UnsupportedMediaType,
+    ValidationFailed,
+    VersionConflict,
+)
 
 JSON = "application/json"
 PATCH_TYPES = ("application/merge-patch+json", "application/json")
@@ -79,12 +88,16 @@ async def list_pets(request: web.Request) -> web.Response:
 
 async def create_pet(request: web.Request) -> web.Response:
     body = await read_json_object(request, request.app[SETTINGS].max_body_bytes)
+    # An id that is taken is a conflict whatever else the body says (409 before 422).
+    wanted = new_pet_id(body)
+    if wanted is not None and await request.app[PETS].get(wanted) is not None:
+        raise AlreadyExists(f"A pet with id {wanted} already exists.")
     pet_id, fields = parse_new_pet(body)
     pet_id = pet_id or str(uuid6.uuid7())
     now = now_rfc3339()
     doc = orjson.dumps(fields.document(pet_id, created_at=now, updated_at=now, version=1))
     created = await request.app[PETS].create(
-        pet_id, doc, species=fields.species, status=fields.status
+        pet_id, doc, species=fields.species, status=fields.pet_status
     )
     if not created:
         raise AlreadyExists(f"A pet with id {pet_id} already exists.")
@@ -165,7 +178,7 @@ async def _save(
                     doc,
                     expected_version=current.version,
                     species=fields.species,
-                    status=fields.status,
+                    status=fields.pet_status,
                 )
                 if result.done:
                     return _pet_response(doc, version)
@@ -196,8 +209,16 @@ async def delete_pet(request: web.Request) -> web.Response:
     )
 
 
-async def retrieve_preferences(request: web.Request) -> web.Response:
+def _user_id(request: web.Request) -> str:
     user_id = request.match_info["user_id"]  # its owner's or an admin's (service_kit.scopes)
+    if len(user_id) > USER_ID_MAX:
+        message = f"Must be at most {USER_ID_MAX} characters long."
+        raise ValidationFailed([FieldError("userId", message)])
+    return user_id
+
+
+async def retrieve_preferences(request: web.Request) -> web.Response:
+    user_id = _user_id(request)
     doc = await request.app[PREFERENCES].get(user_id)
     if doc is None:
         raise NotFound("This user has not set any preferences yet.")
@@ -205,7 +226,7 @@ async def retrieve_preferences(request: web.Request) -> web.Response:
 
 
 async def replace_preferences(request: web.Request) -> web.Response:
-    user_id = request.match_info["user_id"]  # its owner's or an admin's (service_kit.scopes)
+    user_id = _user_id(request)
     body = await read_json_object(request, request.app[SETTINGS].max_body_bytes)
     await request.app[PREFERENCES].put(user_id, orjson.dumps(parse_preferences(body)))
     return web.Response(status=204)

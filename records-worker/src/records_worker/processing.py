@@ -4,9 +4,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from records_worker.catalogue import CATALOGUE, find_vaccine
+from service_kit.contract.records import record_fields
 from service_kit.medical_records import F_PET_ID, RecordType, is_record_id
 from service_kit.problems import FieldError, RecordProcessingFailed
-from service_kit.record_schema import record_fields
 
 CHECKUP_INTERVAL = timedelta(days=365)
 SURGERY_FOLLOW_UP = timedelta(days=14)

@@ -5,7 +5,7 @@ from typing import Any
 
 from gateway.openapi.base import Schema, SectionBuilder
 from gateway.openapi.components import HEADERS, parameters
-from gateway.openapi.schemas import SCHEMAS
+from service_kit.contract.schemas import component_schemas
 
 _DESCRIPTION = (
     "Every error is `application/problem+json` (RFC 9457) whose `type` resolves to "
@@ -33,7 +33,7 @@ def _merge(into: dict[str, Schema], new: dict[str, Schema], what: str) -> None:
 
 def build(type_base: str, sections: Iterable[SectionBuilder]) -> dict[str, Any]:
     paths: dict[str, Schema] = {}
-    schemas: dict[str, Schema] = dict(SCHEMAS)
+    schemas: dict[str, Schema] = component_schemas()
     params: dict[str, Schema] = parameters()
     for make in sections:
         section = make()

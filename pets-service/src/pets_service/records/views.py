@@ -14,10 +14,10 @@ from pets_service.records.publisher import BrokerUnavailable
 from pets_service.records.store import RecordStore, StoredRecord
 from pets_service.state import PETS, SETTINGS
 from service_kit.bodies import read_json_object
+from service_kit.contract.records import parse_record
 from service_kit.jsonutil import json_response
 from service_kit.medical_records import RecordStatus, record_url, status_url
 from service_kit.problems import NotFound, ServiceUnavailable, StoreUnavailable
-from service_kit.record_schema import parse_record
 from service_kit.scopes import owns_or_admin
 from service_kit.tracing import trace_id_of
 

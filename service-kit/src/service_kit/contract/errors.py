@@ -48,10 +48,14 @@ def message(error: ErrorDetails, read_only: tuple[str, ...] = ()) -> str:
 
 
 def field_errors(exc: ValidationError, read_only: tuple[str, ...] = ()) -> list[FieldError]:
-    return [FieldError(field_name(e["loc"]), message(e, read_only)) for e in exc.errors()]
+    """Members that should not be there first, then each field's errors in model order."""
+    errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+    return [FieldError(field_name(e["loc"]), message(e, read_only)) for e in errors]
 
 
-def validate(model: type[M], body: Any, *, extra: list[FieldError] | None = None) -> M:
+def validate(
+    model: type[M], body: Any, *, extra: list[FieldError] | None = None, detail: str | None = None
+) -> M:
     """``body`` as a ``model``, or ValidationFailed (422) listing every failing field,
     together with ``extra`` errors found by checks outside the model."""
     errors = list(extra or ())
@@ -59,7 +63,7 @@ def validate(model: type[M], body: Any, *, extra: list[FieldError] | None = None
         value = model.model_validate(body)
     except ValidationError as exc:
         read_only: tuple[str, ...] = getattr(model, "read_only", ())
-        raise ValidationFailed([*errors, *field_errors(exc, read_only)]) from None
+        raise ValidationFailed([*errors, *field_errors(exc, read_only)], detail) from None
     if errors:
-        raise ValidationFailed(errors)
+        raise ValidationFailed(errors, detail)
     return value

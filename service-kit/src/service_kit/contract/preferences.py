@@ -8,6 +8,14 @@ from pydantic import Field, Strict, StringConstraints
 from service_kit.contract.fields import ContractModel, Flag, messages
 from service_kit.contract.pets import Species
 
+USER_ID_MAX = 128
+# The path's user id (the token's ``sub``): documented and enforced with the same bound.
+UserId = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=USER_ID_MAX),
+    Field(description="The user id (the token's `sub`)."),
+]
+
 
 class Units(StrEnum):
     METRIC = "metric"
@@ -37,7 +45,7 @@ SpeciesList = Annotated[
 class Preferences(ContractModel):
     """The whole document: PUT replaces it, GET answers it."""
 
-    preferredSpecies: SpeciesList = []
+    preferredSpecies: Annotated[SpeciesList, Field(default_factory=list)]
     newsletter: Flag = False
     language: Language = "en"
     units: Units = Units.METRIC

@@ -1,0 +1,87 @@
+"""What the gateway answers itself or relays from the upstreams: weather, recommendations,
+maintenance, health, readiness and the problem type pages."""
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from service_kit.contract.fields import ContractModel, Flag, Integer, OmitNull, Text
+from service_kit.contract.pets import Species
+from service_kit.contract.problem import Problem
+
+MAX_RETRY_AFTER = 86400
+MAX_DETAIL = 500
+
+
+class Conditions(StrEnum):
+    CLEAR = "CLEAR"
+    PARTLY_CLOUDY = "PARTLY_CLOUDY"
+    CLOUDY = "CLOUDY"
+    FOG = "FOG"
+    RAIN = "RAIN"
+    SNOW = "SNOW"
+    THUNDERSTORM = "THUNDERSTORM"
+
+
+class ForecastDay(ContractModel, extra="allow"):
+    date: date
+    highC: float
+    lowC: float
+    conditions: Conditions
+
+
+class Weather(ContractModel, extra="allow"):
+    petId: str
+    location: Annotated[str | None, OmitNull] = None
+    temperatureC: float
+    conditions: Conditions
+    humidity: Annotated[Annotated[int, Field(ge=0, le=100)] | None, OmitNull] = None
+    forecast: Annotated[list[ForecastDay] | None, OmitNull] = None
+
+
+class Recommendations(ContractModel, extra="allow"):
+    petId: str
+    species: Species | None = None
+    age: int | None = None
+    lifeStage: str | None = None
+    food: list[str]
+    toys: list[str]
+    careTips: list[str]
+
+
+RetryAfter = Annotated[int, Integer(1, MAX_RETRY_AFTER), Field(description="Seconds.")]
+
+
+class MaintenanceState(ContractModel, extra="allow"):
+    enabled: bool
+    retryAfter: RetryAfter
+    detail: Annotated[str, Field(min_length=1, max_length=MAX_DETAIL)]
+
+
+class MaintenanceUpdate(ContractModel):
+    """Switch maintenance on or off; every replica follows within a second."""
+
+    enabled: Flag
+    retryAfter: RetryAfter = 300
+    detail: Annotated[Annotated[str, Text(MAX_DETAIL)] | None, OmitNull] = None
+
+
+class Health(ContractModel, extra="allow"):
+    status: str
+
+
+class Readiness(ContractModel, extra="allow"):
+    status: Literal["ready"]
+    checks: dict[str, str]
+
+
+class ProblemTypeInfo(ContractModel, extra="allow"):
+    type: Annotated[str, Field(json_schema_extra={"format": "uri"})]
+    slug: str
+    title: str
+    status: int
+    description: str
+    advice: str
+    example: Problem
