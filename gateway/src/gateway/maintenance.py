@@ -7,13 +7,12 @@ from typing import Any
 
 from gateway.storage import Storage, StorageUnavailable
 from service_kit.contract.errors import validate
-from service_kit.contract.gateway import MaintenanceUpdate
+from service_kit.contract.gateway import DEFAULT_DETAIL, MaintenanceUpdate
 from service_kit.problems import Maintenance, ValidationFailed
 
 log = logging.getLogger("gateway.maintenance")
 
 DEFAULT_RETRY_AFTER = MaintenanceUpdate.model_fields["retryAfter"].default
-DEFAULT_DETAIL = "The API is down for maintenance."
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +42,7 @@ class MaintenanceState:
 def parse_update(body: dict[str, Any]) -> MaintenanceState:
     """The state a PUT asks for; every invalid field is listed in one 422."""
     update = validate(MaintenanceUpdate, body, detail="The maintenance state has invalid fields.")
-    return MaintenanceState(update.enabled, update.retryAfter, update.detail or DEFAULT_DETAIL)
+    return MaintenanceState(update.enabled, update.retryAfter, update.detail.strip())
 
 
 class MaintenanceFlag:

@@ -13,6 +13,7 @@ from service_kit.contract.problem import Problem
 
 MAX_RETRY_AFTER = 86400
 MAX_DETAIL = 500
+DEFAULT_DETAIL = "The API is down for maintenance."
 
 
 class Conditions(StrEnum):
@@ -65,7 +66,7 @@ class MaintenanceUpdate(ContractModel):
 
     enabled: Flag
     retryAfter: RetryAfter = 300
-    detail: Annotated[Annotated[str, Text(MAX_DETAIL)] | None, OmitNull] = None
+    detail: Annotated[str, Text(MAX_DETAIL)] = DEFAULT_DETAIL
 
 
 class Health(ContractModel, extra="allow"):
