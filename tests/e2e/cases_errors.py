@@ -172,6 +172,14 @@ PROBLEM_CASES = [
         404,
         "not-found",
     ),
+    ProblemCase("404-article-invalid-id", Call("GET", "/v1/pets/invalid-id"), 404, "not-found"),
+    ProblemCase(
+        "422-user-id-over-128-characters",
+        Call("PUT", "/v1/users/" + "u" * 129 + "/preferences", json={}, auth="admin"),
+        422,
+        "validation-error",
+        fields=frozenset({"userId"}),
+    ),
     ProblemCase(
         "404-preferences-never-set", Call("GET", "/v1/users/{me}/preferences"), 404, "not-found"
     ),
@@ -204,6 +212,13 @@ PROBLEM_CASES = [
     ProblemCase(
         "409-id-exists",
         Call("POST", "/v1/pets", json={"id": "{pet}", "name": "Twin", "species": "CAT"}),
+        409,
+        "conflict",
+    ),
+    # The article's example: an id that exists is 409 even though the body lacks a species.
+    ProblemCase(
+        "409-article-example-body",
+        Call("POST", "/v1/pets", json={"id": "{pet}", "name": "Max"}),
         409,
         "conflict",
     ),
@@ -295,7 +310,7 @@ PROBLEM_CASES = [
     ),
     ProblemCase(
         "422-preferences",
-        Call("PUT", "/v1/users/{me}/preferences", json={"units": "furlongs", "theme": "dark"}),
+        Call("PUT", "/v1/users/{me}/preferences", json={"units": "furlongs", "theme": "neon"}),
         422,
         "validation-error",
         fields=frozenset({"units", "theme"}),

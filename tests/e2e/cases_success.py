@@ -86,6 +86,14 @@ SUCCESS_CASES = [
         media=None,
     ),
     SuccessCase(
+        "204-article-preferences",
+        Call(
+            "PUT", "/v1/users/{me}/preferences", json={"emailNotifications": True, "theme": "dark"}
+        ),
+        204,
+        media=None,
+    ),
+    SuccessCase(
         "200-own-preferences",
         Call("GET", "/v1/users/{prefs_owner}/preferences"),
         200,
