@@ -152,8 +152,12 @@ class Server:
         return self.proc is not None and self.proc.poll() is None
 
 
-def redis_server(port: int, log_path: Path | None = None) -> Server:
-    workdir = tempfile.mkdtemp(prefix="petstore-redis-")
+def redis_server(
+    port: int, log_path: Path | None = None, *, workdir: str | None = None, persist: bool = False
+) -> Server:
+    """``persist``: a SIGTERM saves the data in ``workdir`` and the next start there loads
+    it, as a Redis with its default configuration does (a SIGKILL loses it)."""
+    workdir = workdir or tempfile.mkdtemp(prefix="petstore-redis-")
     argv = [
         redis_binary(),
         "--port",
@@ -169,6 +173,8 @@ def redis_server(port: int, log_path: Path | None = None) -> Server:
         "--protected-mode",
         "no",
     ]
+    if persist:
+        argv += ["--shutdown-on-sigterm", "save"]
     return Server("redis", port, argv, log_path=log_path)
 
 

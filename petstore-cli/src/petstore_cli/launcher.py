@@ -1,147 +1,100 @@
-"""`petstore run`: the whole suite as child processes, in the foreground, until Ctrl-C."""
+"""`petstore run`: the whole suite as supervised child processes, in the foreground."""
 
 import argparse
 import asyncio
 import contextlib
-import json
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import time
-from collections import deque
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import IO, Any
 
 import aiohttp
 
-from petstore_cli.embedded import (
-    EmbeddedError,
-    Server,
-    die_with_parent,
-    kafka_server,
-    port_open,
-    redis_server,
-)
-from petstore_cli.plan import Plan, ServiceSpec, make_plan
-from service_kit.auth import mint_token
+from petstore_cli import control
+from petstore_cli.banner import banner, tokens, write_state
+from petstore_cli.embedded import EmbeddedError, kafka_server, port_open, redis_server
+from petstore_cli.parts import Part
+from petstore_cli.plan import Plan, make_plan
 
 READY_TIMEOUT = 60.0
-STOP_TIMEOUT = 15.0
-TAIL_LINES = 30
-
-
-class Child:
-    """One service process whose output is prefixed and copied to its log file."""
-
-    def __init__(self, spec: ServiceSpec, log_dir: Path, out: IO[str], width: int) -> None:
-        self.spec = spec
-        self.log_path = log_dir / f"{spec.name}.log"
-        self.out = out
-        self.prefix = f"{spec.name:<{width}} | "
-        self.tail: deque[str] = deque(maxlen=TAIL_LINES)
-        self.proc: asyncio.subprocess.Process | None = None
-        self.pump: asyncio.Task[None] | None = None
-
-    async def start(self, env: dict[str, str]) -> None:
-        self.proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            self.spec.module,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-            env=env,
-            start_new_session=True,
-            preexec_fn=die_with_parent(),
-        )
-        self.pump = asyncio.create_task(self._pump())
-
-    async def _pump(self) -> None:
-        assert self.proc is not None
-        assert self.proc.stdout is not None
-        with self.log_path.open("a", encoding="utf-8") as log:
-            async for raw in self.proc.stdout:
-                line = raw.decode("utf-8", "replace").rstrip("\n")
-                self.tail.append(line)
-                log.write(line + "\n")
-                log.flush()
-                self.out.write(self.prefix + line + "\n")
-                self.out.flush()
-
-    @property
-    def exited(self) -> bool:
-        return self.proc is not None and self.proc.returncode is not None
-
-    async def stop(self) -> None:
-        if self.proc is None:
-            return
-        if self.proc.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                self.proc.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(self.proc.wait(), STOP_TIMEOUT)
-            except TimeoutError:
-                with contextlib.suppress(ProcessLookupError):
-                    self.proc.kill()
-                await self.proc.wait()
-        if self.pump is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(self.pump, 2)
+EMBEDDED_TIMEOUT = 15.0
 
 
 class Launcher:
-    def __init__(self, plan: Plan, log_dir: Path, out: IO[str], state_file: Path | None) -> None:
+    def __init__(
+        self, plan: Plan, log_dir: Path, out: IO[str], state_file: Path | None, socket: Path
+    ) -> None:
         self.plan = plan
         self.log_dir = log_dir
         self.out = out
         self.state_file = state_file
+        self.socket = socket
+        self.redis_dir = tempfile.mkdtemp(prefix="petstore-redis-")
+        self.embedded: list[Part] = []
+        if plan.embedded_redis_port is not None:
+            server = redis_server(plan.embedded_redis_port, workdir=self.redis_dir, persist=True)
+            self.embedded.append(self._part("redis", server.argv, server.port))
+        if plan.embedded_kafka_port is not None:
+            server = kafka_server(plan.embedded_kafka_port)
+            self.embedded.append(self._part("kafka", server.argv, server.port))
         width = max(len(s.name) for s in plan.services)
-        self.children = [Child(s, log_dir, out, width) for s in plan.services]
-        self.embedded: list[Server] = []
+        self.services = [
+            self._part(s.name, [sys.executable, "-m", s.module], s.port, echo=out, width=width)
+            for s in plan.services
+        ]
+        self.parts = {p.name: p for p in [*self.services, *self.embedded]}
+        self.minted = tokens(plan)
+        self.supervisors: list[asyncio.Task[None]] = []
+        self.server: asyncio.Server | None = None
+
+    def _part(self, name: str, argv: list[str], port: int, **kw: Any) -> Part:
+        part = Part(name, argv, port, self.log_dir / f"{name}.log", self.say, **kw)
+        part.env = dict(os.environ)
+        return part
 
     def say(self, text: str) -> None:
         self.out.write(text + "\n")
         self.out.flush()
 
     def check_ports(self) -> list[str]:
-        taken = []
         wanted = [(s.name, s.port_var, s.port) for s in self.plan.services]
         wanted.append(("gateway metrics", "GATEWAY_METRICS_PORT", self.plan.metrics_port))
         if self.plan.embedded_redis_port is not None:
             wanted.append(("embedded Redis", "EMBEDDED_REDIS_PORT", self.plan.embedded_redis_port))
         if self.plan.embedded_kafka_port is not None:
             wanted.append(("embedded Kafka", "EMBEDDED_KAFKA_PORT", self.plan.embedded_kafka_port))
-        for name, var, port in wanted:
-            if port_open(port):
-                taken.append(
-                    f"port {port} ({name}) is already in use: stop what listens there, "
-                    f"or choose another port with {var}=..."
-                )
-        return taken
+        return [
+            f"port {port} ({name}) is already in use: stop what listens there, "
+            f"or choose another port with {var}=..."
+            for name, var, port in wanted
+            if port_open(port)
+        ]
 
-    def start_embedded(self) -> None:
-        if self.plan.embedded_redis_port is not None:
-            server = redis_server(self.plan.embedded_redis_port, self.log_dir / "redis.log")
-            self.embedded.append(server.start())
-            self.say(f"started embedded Redis-protocol server on :{server.port}")
-        if self.plan.embedded_kafka_port is not None:
-            server = kafka_server(self.plan.embedded_kafka_port, self.log_dir / "kafka.log")
-            self.embedded.append(server.start())
-            self.say(f"started embedded Kafka-protocol broker on :{server.port}")
+    async def start_embedded(self) -> None:
+        labels = {"redis": "Redis-protocol server", "kafka": "Kafka-protocol broker"}
+        for part in self.embedded:
+            await part.spawn()
+            if not await part.wait_listening(EMBEDDED_TIMEOUT):
+                raise EmbeddedError(f"the embedded {part.name} did not come up: {part.log_path}")
+            self.say(f"started embedded {labels[part.name]} on :{part.port}")
 
-    async def wait_ready(self) -> Child | None:
+    async def wait_ready(self) -> Part | None:
         """Wait for every /readyz; returns a child that died meanwhile, if any."""
         deadline = time.monotonic() + READY_TIMEOUT
-        pending = {c.spec.name: c for c in self.children}
-        timeout = aiohttp.ClientTimeout(total=1)
-        async with aiohttp.ClientSession(timeout=timeout) as session:
+        pending = {p.name: p for p in self.services}
+        urls = {s.name: s.url for s in self.plan.services}
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=1)) as session:
             while pending:
-                for name, child in list(pending.items()):
-                    if child.exited:
-                        return child
+                for name, part in list(pending.items()):
+                    if not part.running:
+                        return part
                     with contextlib.suppress(aiohttp.ClientError, TimeoutError):
-                        async with session.get(child.spec.url + "/readyz") as resp:
+                        async with session.get(urls[name] + "/readyz") as resp:
                             if resp.status == 200:
                                 del pending[name]
                 if time.monotonic() > deadline:
@@ -150,46 +103,33 @@ class Launcher:
                     await asyncio.sleep(0.2)
         return None
 
-    def banner(self) -> None:
-        plan = self.plan
-        rw = mint_token(
-            plan.secret, sub="dev-user", scopes=["read:pets", "write:pets"], ttl=12 * 3600
-        )
-        admin = mint_token(plan.secret, sub="dev-admin", scopes=["admin"], ttl=12 * 3600)
-        gw = plan.gateway_url
-        metrics = f"http://127.0.0.1:{plan.metrics_port}/metrics"
-        rows = [("gateway (public API)", gw)] + [
-            (s.name, s.url) for s in plan.services if s.name != "gateway"
-        ]
-        self.say("\nPetstore suite is ready.\n")
-        for name, url in rows:
-            self.say(f"  {name:<24} {url}")
-        self.say(f"  {'API docs':<24} {gw}/docs")
-        self.say(f"  {'problem types':<24} {gw}/problems")
-        self.say(f"  {'metrics (internal)':<24} {metrics}")
-        self.say(f"  {'logs':<24} {self.log_dir}/")
-        self.say(f"\nRead/write token (sub dev-user):\n  export TOKEN={rw}")
-        self.say(f"Admin token (sub dev-admin):\n  export ADMIN_TOKEN={admin}")
-        self.say("\nTry:")
-        self.say(f"  curl -i {gw}/v1/pets                                   # 401, no token")
-        self.say(
-            f'  curl -i -X POST {gw}/v1/pets -H "Authorization: Bearer $TOKEN" '
-            '-H \'Content-Type: application/json\' -d \'{"name": "Rex", "species": "DOG"}\''
-        )
-        self.say(f'  curl -i {gw}/v1/pets -H "Authorization: Bearer $TOKEN"')
-        self.say("\nCtrl-C stops everything.\n")
+    def save_state(self) -> None:
         if self.state_file is not None:
-            state: dict[str, Any] = {
-                "gateway": gw,
-                "services": {s.name: s.url for s in plan.services},
-                "metrics": metrics,
-                "env": {k: v for k, v in plan.env.items() if k in _STATE_VARS},
-                "tokens": {"readWrite": rw, "admin": admin},
-                "pids": {c.spec.name: c.proc.pid for c in self.children if c.proc},
-            }
-            partial = self.state_file.with_suffix(".partial")
-            partial.write_text(json.dumps(state, indent=2))
-            partial.replace(self.state_file)  # atomic: readers never see half a file
+            parts = list(self.parts.values())
+            write_state(self.state_file, self.plan, self.minted, parts, self.socket)
+
+    async def launch(self, stop: asyncio.Event) -> int:
+        """Start everything; a part that exits before the suite is first ready is a set-up
+        error (a bad setting, a taken port) that restarting would only repeat."""
+        control.claim(self.socket)
+        await self.start_embedded()
+        env = {**os.environ, **self.plan.env, "PYTHONUNBUFFERED": "1"}
+        for part in self.services:
+            part.env = env
+            await part.spawn()
+        dead = await _first(self.wait_ready(), stop)
+        if stop.is_set():
+            return 0
+        if dead is not None:
+            return self.report_death(dead)
+        self.supervisors = [asyncio.create_task(p.supervise()) for p in self.parts.values()]
+        self.server = await control.serve(self.socket, self.parts)
+        banner(self.plan, self.log_dir, self.minted, self.say)
+        self.save_state()
+        for part in self.parts.values():
+            part.on_spawn = self.save_state
+        await stop.wait()
+        return 0
 
     async def run(self) -> int:
         taken = self.check_ports()
@@ -202,55 +142,45 @@ class Launcher:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        code = 0
+        code = 1
         try:
-            self.start_embedded()
-            env = {**os.environ, **self.plan.env, "PYTHONUNBUFFERED": "1"}
-            for child in self.children:
-                await child.start(env)
-            dead = await _first(self.wait_ready(), stop)
-            if stop.is_set():
-                return 0
-            if dead is not None:
-                return self.report_death(dead)
-            self.banner()
-            waiters = [asyncio.create_task(c.proc.wait()) for c in self.children if c.proc]
-            stopper = asyncio.create_task(stop.wait())
-            await asyncio.wait([*waiters, stopper], return_when=asyncio.FIRST_COMPLETED)
-            for task in [*waiters, stopper]:
-                task.cancel()
-            await asyncio.gather(*waiters, stopper, return_exceptions=True)
-            if not stop.is_set():
-                dead_child = next(c for c in self.children if c.exited)
-                code = self.report_death(dead_child)
-        except (EmbeddedError, TimeoutError) as exc:
+            code = await self.launch(stop)
+        except (EmbeddedError, control.ControlError, TimeoutError, OSError) as exc:
             self.say(f"petstore run: {exc}")
-            code = 1
         finally:
-            self.say("stopping ...")
-            await asyncio.gather(*(c.stop() for c in reversed(self.children)))
-            for server in reversed(self.embedded):
-                server.stop()
+            await self.shutdown()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)
-            self.say("stopped.")
         return code
 
-    def report_death(self, child: Child) -> int:
-        assert child.proc is not None
+    async def shutdown(self) -> None:
+        self.say("stopping ...")
+        if self.server is not None:
+            self.server.close()
+            with contextlib.suppress(FileNotFoundError):
+                self.socket.unlink()
+        for part in self.parts.values():
+            part.closed = True
+        for task in self.supervisors:
+            task.cancel()
+        await asyncio.gather(*self.supervisors, return_exceptions=True)
+        await asyncio.gather(*(p.terminate() for p in reversed(self.services)))
+        for part in reversed(self.embedded):
+            await part.terminate()
+        shutil.rmtree(self.redis_dir, ignore_errors=True)
+        self.say("stopped.")
+
+    def report_death(self, part: Part) -> int:
+        code = part.proc.returncode if part.proc else None
         self.say(
-            f"\npetstore run: {child.spec.name} exited with code {child.proc.returncode}; "
-            f"last lines of {child.log_path}:"
+            f"\npetstore run: {part.name} exited with code {code}; last lines of {part.log_path}:"
         )
-        for line in child.tail:
+        for line in part.tail:
             self.say("    " + line)
         return 1
 
 
-_STATE_VARS = {"REDIS_URL", "KAFKA_BOOTSTRAP_SERVERS", "PETSTORE_JWT_SECRET", "PROBLEM_BASE_URL"}
-
-
-async def _first(work: Coroutine[Any, Any, Child | None], stop: asyncio.Event) -> Child | None:
+async def _first(work: Coroutine[Any, Any, Part | None], stop: asyncio.Event) -> Part | None:
     """Run ``work`` unless ``stop`` is set first."""
     task = asyncio.create_task(work)
     stopper = asyncio.create_task(stop.wait())
@@ -260,10 +190,7 @@ async def _first(work: Coroutine[Any, Any, Child | None], stop: asyncio.Event) -
             pending.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await pending
-    if task in done:
-        result: Child | None = task.result()
-        return result
-    return None
+    return task.result() if task in done else None
 
 
 def register(subparsers: "argparse._SubParsersAction[Any]") -> None:
@@ -271,9 +198,7 @@ def register(subparsers: "argparse._SubParsersAction[Any]") -> None:
         "run", help="run the whole suite locally (embedded Redis and Kafka) until Ctrl-C"
     )
     parser.add_argument(
-        "--free-ports",
-        action="store_true",
-        help="use free ports instead of 8080-8084/6379/9092 (tests)",
+        "--free-ports", action="store_true", help="use free ports instead of 8080-8084/6379/9092"
     )
     parser.add_argument(
         "--log-dir",
@@ -282,17 +207,22 @@ def register(subparsers: "argparse._SubParsersAction[Any]") -> None:
         help="where each part's log goes (default .run/logs)",
     )
     parser.add_argument(
-        "--state-file",
+        "--state-file", type=Path, default=None, help="keep URLs, tokens and PIDs as JSON here"
+    )
+    parser.add_argument(
+        "--control-socket",
         type=Path,
         default=None,
-        help="write URLs, tokens and PIDs as JSON here once ready",
+        help=f"`petstore chaos` talks to the launcher here (default ${control.SOCKET_VAR} "
+        f"or {control.DEFAULT_SOCKET})",
     )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     plan = make_plan(os.environ, free_ports=args.free_ports)
-    launcher = Launcher(plan, args.log_dir, sys.stdout, args.state_file)
+    socket = args.control_socket or control.socket_path(os.environ)
+    launcher = Launcher(plan, args.log_dir, sys.stdout, args.state_file, socket)
     from service_kit.runner import install_uvloop
 
     install_uvloop()
