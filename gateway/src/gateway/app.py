@@ -70,7 +70,11 @@ def create_app(settings: Settings) -> web.Application:
         if status != 200:
             raise RuntimeError(f"pets service not ready ({status})")
 
-    setup_health(app, {"redis": redis_ready, "pets-service": pets_ready})
+    setup_health(
+        app,
+        {"redis": redis_ready, "pets-service": pets_ready},
+        targets={"redis": settings.redis_url, "pets-service": settings.pets_service_url},
+    )
     routes.setup_routes(app)
     setup_console(app)
     fault_sessions.setup_routes(app)

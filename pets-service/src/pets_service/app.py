@@ -32,7 +32,9 @@ def create_app(settings: Settings) -> web.Application:
     app.middlewares.append(auth_middleware)
     app.cleanup_ctx.append(redis_ctx)
     setup_records(app)  # after redis_ctx: its stores use the Redis client
-    setup_health(app, {"redis": lambda: storage.ping(app[REDIS])})
+    setup_health(
+        app, {"redis": lambda: storage.ping(app[REDIS])}, targets={"redis": settings.redis_url}
+    )
     setup_routes(app)
     return app
 

@@ -31,7 +31,11 @@ def create_app(settings: Settings) -> web.Application:
     app[SETTINGS] = settings
     setup_problems(app, settings.problem_base_url)
     app[METRICS] = WorkerMetrics.register(setup_metrics(app, SERVICE))
-    setup_health(app, {"redis": lambda: app[STORE].ping(), "kafka": lambda: _broker(app)})
+    setup_health(
+        app,
+        {"redis": lambda: app[STORE].ping(), "kafka": lambda: _broker(app)},
+        targets={"redis": settings.redis_url, "kafka": settings.kafka_bootstrap_servers},
+    )
     app.cleanup_ctx.append(redis_ctx)
     app.cleanup_ctx.append(consumer_ctx)
     return app

@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
 
 from aiohttp import web
 
@@ -30,6 +31,38 @@ class _Cache:
 _READINESS = web.AppKey("readiness_cache", _Cache)
 
 
+class ReadinessWatch:
+    """Logs each dependency's readiness when it changes, not on every check: one
+    "waiting for" line while it comes up, one when it is there, one each time it is lost."""
+
+    def __init__(self, targets: dict[str, str]) -> None:
+        self.targets = {name: _without_credentials(where) for name, where in targets.items()}
+        self.last: dict[str, bool] = {}
+
+    def observe(self, name: str, ok: bool, reason: str) -> None:
+        before = self.last.get(name)
+        if before == ok:
+            return
+        self.last[name] = ok
+        where = f" at {self.targets[name]}" if name in self.targets else ""
+        if ok:
+            log.info("%s%s is reachable", name, where)
+        elif before is None:
+            log.info("waiting for %s%s (%s)", name, where, reason)
+        else:
+            log.warning("lost %s%s (%s)", name, where, reason)
+
+
+READINESS_WATCH = web.AppKey("readiness_watch", ReadinessWatch)
+
+
+def _without_credentials(where: str) -> str:
+    parts = urlsplit(where)
+    if parts.password is None and parts.username is None:
+        return where
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
 async def healthz(request: web.Request) -> web.Response:
     return json_response({"status": "ok"})
 
@@ -50,27 +83,36 @@ async def _report(app: web.Application) -> dict[str, str]:
     cache = app[_READINESS]
     async with cache.lock:
         if time.monotonic() >= cache.until:
-            checks = app[READINESS_CHECKS]
+            checks, watch = app[READINESS_CHECKS], app[READINESS_WATCH]
             results = await asyncio.gather(*(_run(check) for check in checks.values()))
-            cache.report = dict(zip(checks, results, strict=True))
+            cache.report = {}
+            for name, reason in zip(checks, results, strict=True):
+                watch.observe(name, reason is None, reason or "")
+                cache.report[name] = "ok" if reason is None else "unreachable"
             cache.until = time.monotonic() + CACHE_SECONDS
         return cache.report
 
 
-async def _run(check: ReadinessCheck) -> str:
+async def _run(check: ReadinessCheck) -> str | None:
+    """None when ready, else why not (the exception's type, for the log)."""
     try:
         async with asyncio.timeout(CHECK_TIMEOUT):
             await check()
     except asyncio.CancelledError:
         raise
-    except Exception as exc:  # any failure means not ready; the reason goes to the log
-        log.warning("readiness check failed: %s", type(exc).__name__)
-        return "unreachable"
-    return "ok"
+    except Exception as exc:  # any failure means not ready
+        return type(exc).__name__
+    return None
 
 
-def setup_health(app: web.Application, checks: dict[str, ReadinessCheck] | None = None) -> None:
+def setup_health(
+    app: web.Application,
+    checks: dict[str, ReadinessCheck] | None = None,
+    targets: dict[str, str] | None = None,
+) -> None:
+    """``targets``: where each checked dependency is (``{"redis": url}``), for the log."""
     app[READINESS_CHECKS] = dict(checks or {})
+    app[READINESS_WATCH] = ReadinessWatch(dict(targets or {}))
     app[_READINESS] = _Cache()
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
