@@ -10,12 +10,10 @@ from typing import Any
 
 import aiohttp
 
+from petstore_cli.plan import endpoints
 from service_kit.faults import Mode
 
-SERVICES = {
-    "weather": ("WEATHER_URL", "http://127.0.0.1:8082"),
-    "recommendations": ("RECOMMENDATIONS_URL", "http://127.0.0.1:8083"),
-}
+SERVICES = ("weather", "recommendations")
 PATH = "/admin/faults"
 # option dest -> spec field; only options given on the command line are sent.
 SPEC_OPTIONS = {
@@ -63,7 +61,9 @@ def register(subparsers: "argparse._SubParsersAction[Any]") -> None:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--url", help="the stub's base URL (default: $WEATHER_URL etc.)")
+    parser.add_argument(
+        "--url", help="the stub's base URL (default: as `petstore run` sets it up; see --help)"
+    )
     parser.add_argument("--timeout", type=float, default=5.0, help="seconds (default 5)")
     parser.add_argument("--json", action="store_true", help="print the stub's JSON answer")
 
@@ -83,8 +83,8 @@ def targets(args: argparse.Namespace) -> list[Target]:
 
 
 def _default_url(service: str) -> str:
-    variable, default = SERVICES[service]
-    return (os.environ.get(variable) or default).rstrip("/")
+    found = endpoints(os.environ)
+    return found.weather if service == "weather" else found.recommendations
 
 
 def spec_of(args: argparse.Namespace) -> dict[str, Any]:

@@ -9,8 +9,8 @@ from typing import Any
 
 import aiohttp
 
+from petstore_cli.plan import endpoints
 from service_kit.auth import mint_token
-from service_kit.settings import DEV_JWT_SECRET
 
 TIMEOUT = aiohttp.ClientTimeout(total=5)
 
@@ -20,8 +20,8 @@ def register(subparsers: "argparse._SubParsersAction[Any]") -> None:
     parser.add_argument("action", choices=["on", "off", "status"])
     parser.add_argument("--retry-after", type=int, default=300, help="seconds (default 300)")
     parser.add_argument("--detail", default=None, help="text shown to clients")
-    parser.add_argument("--gateway", default=os.environ.get("GATEWAY_URL", "http://127.0.0.1:8080"))
-    parser.add_argument("--secret", default=os.environ.get("PETSTORE_JWT_SECRET", DEV_JWT_SECRET))
+    parser.add_argument("--gateway", default=None, help="default: $GATEWAY_URL, or GATEWAY_PORT")
+    parser.add_argument("--secret", default=None, help="default: $PETSTORE_JWT_SECRET")
     parser.set_defaults(handler=run)
 
 
@@ -41,6 +41,9 @@ async def _call(args: argparse.Namespace) -> tuple[int, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    found = endpoints(os.environ)
+    args.gateway = args.gateway or found.gateway
+    args.secret = args.secret or found.secret
     try:
         status, body = asyncio.run(_call(args))
     except (aiohttp.ClientError, TimeoutError, ValueError) as exc:

@@ -72,7 +72,7 @@ def make_plan(environ: Mapping[str, str], *, free_ports: bool = False) -> Plan:
         try:
             return int(raw)
         except ValueError:
-            raise SystemExit(f"petstore run: {var} must be a port number, got {raw!r}") from None
+            raise SystemExit(f"petstore: {var} must be a port number, got {raw!r}") from None
 
     services = [ServiceSpec(n, m, var, port(var, d)) for n, m, var, d in SERVICES]
     redis_port = kafka_port = None
@@ -104,6 +104,30 @@ def make_plan(environ: Mapping[str, str], *, free_ports: bool = False) -> Plan:
         gateway_url=f"http://localhost:{gateway.port}",
         secret=env["PETSTORE_JWT_SECRET"],
         metrics_port=metrics_port,
+    )
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where the commands that talk to a running suite find it."""
+
+    gateway: str
+    weather: str
+    recommendations: str
+    secret: str
+
+
+def endpoints(environ: Mapping[str, str]) -> Endpoints:
+    """The suite's URLs as `petstore run` sets them up from the same environment (and the
+    same suite.env): GATEWAY_URL, WEATHER_URL and RECOMMENDATIONS_URL when given, else
+    127.0.0.1 (localhost for the gateway) on GATEWAY_PORT, WEATHER_STUB_PORT and
+    RECOMMENDATIONS_STUB_PORT (default 8080, 8082, 8083)."""
+    plan = make_plan(environ)
+    return Endpoints(
+        gateway=(environ.get("GATEWAY_URL") or plan.gateway_url).rstrip("/"),
+        weather=plan.env["WEATHER_URL"].rstrip("/"),
+        recommendations=plan.env["RECOMMENDATIONS_URL"].rstrip("/"),
+        secret=plan.secret,
     )
 
 
