@@ -20,6 +20,7 @@ class RunningSuite:
     proc: subprocess.Popen[bytes]
     state: dict[str, Any]
     output: Path
+    state_file: Path
 
     @property
     def gateway(self) -> str:
@@ -41,7 +42,22 @@ class RunningSuite:
         return {k: int(v) for k, v in self.state["pids"].items()}
 
     def ports(self) -> list[int]:
-        return [int(url.rsplit(":", 1)[1]) for url in self.state["services"].values()]
+        """Every port of the suite: the services' and the embedded Redis and broker's."""
+        ports = [int(url.rsplit(":", 1)[1]) for url in self.state["services"].values()]
+        return ports + [
+            int(p["port"])
+            for n, p in self.state.get("parts", {}).items()
+            if n in ("redis", "kafka")
+        ]
+
+    def reload(self) -> dict[str, Any]:
+        """The state file again: the launcher rewrites it whenever a part (re)starts."""
+        self.state = json.loads(self.state_file.read_text())
+        return self.state
+
+    def every_pid(self) -> list[int]:
+        """Every process the launcher ran, restarts included."""
+        return [pid for part in self.reload()["parts"].values() for pid in part["pids"]]
 
     def stop(self, timeout: float = 30.0) -> int:
         if self.proc.poll() is None:
@@ -71,6 +87,8 @@ def start_suite(workdir: Path, extra_env: dict[str, str] | None = None) -> Runni
             "PROBLEM_BASE_URL",
         }
     }
+    # `petstore chaos` finds this suite's launcher here (tests pass the same variable).
+    env["PETSTORE_CONTROL_SOCKET"] = str(workdir / "control.sock")
     env.update(extra_env or {})
     with output.open("wb") as out:
         proc = subprocess.Popen(
@@ -98,7 +116,7 @@ def start_suite(workdir: Path, extra_env: dict[str, str] | None = None) -> Runni
                 proc.wait(5)
             raise RuntimeError("suite did not start:\n" + output.read_text()[-4000:])
         time.sleep(0.1)
-    return RunningSuite(proc, json.loads(state_file.read_text()), output)
+    return RunningSuite(proc, json.loads(state_file.read_text()), output, state_file)
 
 
 def pid_alive(pid: int) -> bool:

@@ -8,38 +8,39 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from petstore_cli.embedded import free_port
 from tests.e2e.harness import pid_alive, ports_free, start_suite
 
 
+@pytest.mark.timeout(300)
 def test_run_then_tour_then_stop_leaving_nothing_behind(workdir: Path) -> None:
     suite = start_suite(workdir)
     try:
+        port = {name: url.rsplit(":", 1)[1] for name, url in suite.state["services"].items()}
+        # The tour finds the suite from the variables `petstore run` uses, not from flags.
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "GATEWAY_PORT": port["gateway"],
+            "WEATHER_STUB_PORT": port["weather-stub"],
+            "RECOMMENDATIONS_STUB_PORT": port["recommendations-stub"],
+            "PETSTORE_JWT_SECRET": suite.state["env"]["PETSTORE_JWT_SECRET"],
+            "PETSTORE_CONTROL_SOCKET": suite.state["control"],
+        }
         tour = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "petstore_cli",
-                "tour",
-                "--json",
-                "--gateway",
-                suite.gateway,
-                "--weather-url",
-                suite.url("weather-stub"),
-                "--recommendations-url",
-                suite.url("recommendations-stub"),
-                "--secret",
-                suite.state["env"]["PETSTORE_JWT_SECRET"],
-            ],
+            [sys.executable, "-m", "petstore_cli", "tour", "--chaos", "--json"],
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=240,
             check=False,
+            env=env,
         )
         steps = json.loads(tour.stdout)
         failed = [s for s in steps if not s["ok"]]
         assert not failed, failed
-        assert len(steps) >= 40
+        assert len(steps) >= 55
+        assert {"Redis down: 503", "broker down: record 503"} <= {s["name"] for s in steps}
         assert tour.returncode == 0
         for service in suite.state["services"].values():
             with urllib.request.urlopen(service + "/readyz", timeout=5) as resp:
@@ -51,7 +52,11 @@ def test_run_then_tour_then_stop_leaving_nothing_behind(workdir: Path) -> None:
     assert "Petstore suite is ready." in out
     assert "export TOKEN=" in out
     assert "stopped." in out
-    for pid in suite.pids.values():
+    assert "readiness check failed" not in out
+    waiting = [line for line in out.splitlines() if '"msg":"waiting for ' in line]
+    said = [(line.split(" | ")[0], line.split('"msg":')[1].split('"')[1]) for line in waiting]
+    assert len(said) == len(set(said)), "a dependency was waited for in more than one line"
+    for pid in suite.every_pid():
         assert not pid_alive(pid)
     assert ports_free(suite.ports())
 
