@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PACKAGES := service-kit pets-service gateway weather-stub recommendations-stub records-worker petstore-faults petstore-cli
 PRESENT := $(patsubst %/pyproject.toml,%,$(wildcard $(addsuffix /pyproject.toml,$(PACKAGES))))
 
-.PHONY: install run test lint format typecheck pytest docs bench fuzz clean browser screenshot
+.PHONY: install run test lint deadcode format typecheck pytest docs bench fuzz clean browser screenshot
 
 $(VENV)/.installed: requirements-dev.txt $(addsuffix /pyproject.toml,$(PRESENT))
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -23,6 +23,9 @@ run: install ## the whole suite locally (embedded Redis and Kafka), until Ctrl-C
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+deadcode: install ## unused functions, methods and attributes (vulture; read its findings, they can be framework callbacks)
+	$(VENV)/bin/vulture
 
 format: install
 	$(VENV)/bin/ruff format .

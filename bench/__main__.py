@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     return report(bench, tools, started, load_now)
 
 
-def _interrupt(signum: int, frame: object) -> None:
+def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 

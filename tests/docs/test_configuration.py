@@ -42,6 +42,7 @@ def test_from_env_reads_each_declared_type() -> None:
         }
     )
     assert read == Example("y", 4, 0.25, True, "closed", ("a", "b"), 255)
+    assert (read.ratio, read.hosts, read.not_a_setting) == (0.25, ("a", "b"), 7)
     assert env_names(Example) == {
         "EXAMPLE_NAME",
         "EXAMPLE_COUNT",

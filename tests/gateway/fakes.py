@@ -106,27 +106,6 @@ def fake_pets_app() -> web.Application:
     return app
 
 
-def fake_stub_app(kind: str) -> web.Application:
-    """A weather or recommendations stub: behaviour by pet id, like the pets fake."""
-
-    async def answer(request: web.Request) -> web.StreamResponse:
-        what = request.match_info["what"]
-        if what.startswith(("status-", "unavailable-", "problem-")) or what in ("hang", "garbage"):
-            return await _behave(request)
-        return web.json_response(
-            {
-                "petId": what,
-                "kind": kind,
-                "query": dict(request.query),
-                "headers": dict(request.headers),
-            }
-        )
-
-    app = web.Application()
-    app.router.add_get(f"/v1/{kind}/{{what}}", answer)
-    return app
-
-
 class RawServer:
     """Answers every connection with ``reply`` bytes (then closes), or resets it.
 

@@ -3,7 +3,6 @@
 import importlib.resources
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from petstore_cli.embedded import free_port
 
@@ -129,7 +128,3 @@ def endpoints(environ: Mapping[str, str]) -> Endpoints:
         recommendations=plan.env["RECOMMENDATIONS_URL"].rstrip("/"),
         secret=plan.secret,
     )
-
-
-def redis_port_of(url: str) -> int:
-    return urlsplit(url).port or DEFAULT_REDIS_PORT

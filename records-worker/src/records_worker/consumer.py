@@ -34,7 +34,7 @@ class _FinishBatchFirst(ConsumerRebalanceListener):  # type: ignore[misc]
     def __init__(self, lock: asyncio.Lock) -> None:
         self._lock = lock
 
-    async def on_partitions_revoked(self, revoked: Iterable[TopicPartition]) -> None:
+    async def on_partitions_revoked(self, _revoked: Iterable[TopicPartition]) -> None:
         async with self._lock:
             pass
 

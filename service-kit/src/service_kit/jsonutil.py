@@ -10,14 +10,6 @@ JSON = "application/json"
 PROBLEM_JSON = "application/problem+json"
 
 
-def dumps(value: Any) -> bytes:
-    return orjson.dumps(value)
-
-
-def loads(raw: bytes | str) -> Any:
-    return orjson.loads(raw)
-
-
 def json_response(
     body: Any,
     *,

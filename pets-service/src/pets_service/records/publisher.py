@@ -45,10 +45,6 @@ class RecordPublisher:
         self._connecting: asyncio.Task[AIOKafkaProducer] | None = None
         self._closed = asyncio.Event()
 
-    @property
-    def connected(self) -> bool:
-        return self._producer is not None
-
     async def publish(self, key: str, value: bytes, trace_id: str) -> None:
         try:
             async with asyncio.timeout(self._timeout):
