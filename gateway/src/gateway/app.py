@@ -29,6 +29,7 @@ from gateway.maintenance import MaintenanceFlag
 from gateway.metrics import GatewayMetrics
 from gateway.ratelimit import RateLimiter
 from gateway.resp import RespClient
+from gateway.sessions import report_views
 from gateway.sessions import views as fault_sessions
 from gateway.sessions.runtime import sessions_ctx
 from gateway.settings import Settings
@@ -78,6 +79,7 @@ def create_app(settings: Settings) -> web.Application:
     routes.setup_routes(app)
     setup_console(app)
     fault_sessions.setup_routes(app)
+    report_views.setup_routes(app)
     app.cleanup_ctx.extend(
         [
             metrics_ctx(settings.bind_host, settings.metrics_port),
