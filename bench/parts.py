@@ -183,6 +183,7 @@ class Parts:
             settings = {
                 **self.shared,
                 "GATEWAY_PORT": str(port),
+                "GATEWAY_METRICS_PORT": str(free_port()),
                 "PETS_SERVICE_URL": self.pets_url,
                 "PROBLEM_BASE_URL": f"http://localhost:{port}/problems/",
                 "RATE_LIMIT": str(RATE_LIMIT),

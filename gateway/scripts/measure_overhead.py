@@ -89,6 +89,7 @@ def main() -> None:
         "gateway",
         {
             "GATEWAY_PORT": str(gw_port),
+            "GATEWAY_METRICS_PORT": str(free_port()),
             "REDIS_URL": redis_url,
             "RATE_LIMIT": "1000000000",
             "PETS_SERVICE_URL": f"http://127.0.0.1:{pets_port}",
@@ -99,6 +100,7 @@ def main() -> None:
         "gateway",
         {
             "GATEWAY_PORT": str(bare_port),
+            "GATEWAY_METRICS_PORT": str(free_port()),
             "REDIS_URL": redis_url,
             "RATE_LIMIT_ENABLED": "false",
             "PETS_SERVICE_URL": f"http://127.0.0.1:{pets_port}",

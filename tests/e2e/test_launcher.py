@@ -71,6 +71,7 @@ def test_taken_port_gives_a_clear_message(workdir: Path) -> None:
             env={
                 "PATH": "/usr/bin:/bin",
                 "GATEWAY_PORT": str(port),
+                "GATEWAY_METRICS_PORT": str(free_port()),
                 "PETS_SERVICE_PORT": str(free_port()),
                 "WEATHER_STUB_PORT": str(free_port()),
                 "RECOMMENDATIONS_STUB_PORT": str(free_port()),

@@ -7,6 +7,7 @@ from aiohttp.typedefs import Handler
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
 from prometheus_client.exposition import generate_latest
 
+from service_kit.disconnects import CLIENT_CLOSED_REQUEST, client_gone
 from service_kit.problems import Problem
 
 REGISTRY = web.AppKey("metrics_registry", CollectorRegistry)
@@ -52,6 +53,10 @@ async def metrics_middleware(request: web.Request, handler: Handler) -> web.Stre
     except (web.HTTPException, Problem) as exc:
         # A problem raised below is rendered by the outer problem middleware with its status.
         status = exc.status
+        raise
+    except Exception as exc:
+        if client_gone(request, exc):
+            status = CLIENT_CLOSED_REQUEST
         raise
     finally:
         observe(request, status, time.perf_counter() - started)

@@ -7,6 +7,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from service_kit import problems, tracing
+from service_kit.disconnects import client_gone, ended_quietly
 from service_kit.jsonutil import PROBLEM_JSON, json_response
 
 log = logging.getLogger("service_kit.errors")
@@ -41,11 +42,14 @@ def from_http_exception(exc: web.HTTPException) -> problems.Problem:
 
 def render_error(request: web.Request, exc: Exception) -> web.Response:
     """The problem+json answer for an exception a handler raised (HTTPException >= 400,
-    a Problem, or anything else: logged with its trace, answered as a bare 500)."""
+    a Problem, a client gone mid-request: 499, quietly; or anything else: logged with its
+    trace, answered as a bare 500)."""
     if isinstance(exc, problems.Problem):
         return render(request, exc)
     if isinstance(exc, web.HTTPException) and exc.status >= 400:
         return render(request, from_http_exception(exc))
+    if client_gone(request, exc):
+        return ended_quietly(request)
     log.error(
         "unhandled error",
         exc_info=exc,
