@@ -126,6 +126,7 @@ async def test_gateway_command_serves_and_stops_on_sigterm(
         **os.environ,
         "GATEWAY_PORT": str(port),
         "GATEWAY_METRICS_PORT": str(free_port()),
+        "PETSTORE_DEV_MODE": "true",  # the dev default secret
         "REDIS_URL": redis_url,
         "PETS_SERVICE_URL": f"http://127.0.0.1:{free_port()}",
         "LOG_LEVEL": "WARNING",

@@ -84,7 +84,8 @@ async def test_the_command_serves_logs_json_and_stops_on_sigterm(
         # Nothing listens there: the service must serve pets whatever its broker does.
         "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{free_port()}",
     }
-    env.pop("PETSTORE_JWT_SECRET", None)  # the dev default: a warning at start-up
+    env.pop("PETSTORE_JWT_SECRET", None)  # the dev default: a warning at start-up in dev mode
+    env["PETSTORE_DEV_MODE"] = "true"
     command = Path(sys.executable).parent / "pets-service"
     proc = await asyncio.create_subprocess_exec(
         str(command), env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE

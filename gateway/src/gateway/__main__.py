@@ -4,7 +4,8 @@ import gc
 
 from gateway.app import create_app
 from gateway.settings import Settings
-from service_kit.runner import load_settings, serve, warn_dev_secret
+from service_kit.runner import load_settings, serve
+from service_kit.secrets import require_strong_secret, warn_dev_mode
 
 # Every request allocates a few hundred short-lived objects; with the default threshold (700)
 # the cyclic collector ran every few requests and cost ~5 % of the gateway's CPU under load.
@@ -14,6 +15,7 @@ GC_THRESHOLD = (20_000, 10, 10)
 
 def main() -> None:
     settings = load_settings(Settings.from_env, "gateway")
+    require_strong_secret(settings.jwt_secret, dev_mode=settings.dev_mode, service="gateway")
     app = create_app(settings)
     app.on_startup.append(lambda _: _warn(settings))
     gc.set_threshold(*GC_THRESHOLD)
@@ -29,7 +31,7 @@ def main() -> None:
 
 
 async def _warn(settings: Settings) -> None:
-    warn_dev_secret(settings.jwt_secret)
+    warn_dev_mode(settings.jwt_secret)
 
 
 if __name__ == "__main__":

@@ -67,6 +67,7 @@ class Settings(FromEnv):
     redis_key_prefix: str = common.REDIS_KEY_PREFIX.field()
     redis_timeout_ms: int = common.REDIS_TIMEOUT_MS.field()
     jwt_secret: str = common.JWT_SECRET.field()
+    dev_mode: bool = common.DEV_MODE.field()
     problem_base_url: str = common.PROBLEM_BASE_URL.field()
     log_level: str = common.LOG_LEVEL.field()
     shutdown_timeout_seconds: float = common.SHUTDOWN_TIMEOUT_SECONDS.field()

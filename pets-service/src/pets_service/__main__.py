@@ -3,13 +3,15 @@
 from pets_service.app import SERVICE, create_app
 from pets_service.settings import Settings
 from service_kit.logs import setup_logging
-from service_kit.runner import serve, warn_dev_secret
+from service_kit.runner import serve
+from service_kit.secrets import require_strong_secret, warn_dev_mode
 
 
 def main() -> None:
     settings = Settings.from_env()
+    require_strong_secret(settings.jwt_secret, dev_mode=settings.dev_mode, service=SERVICE)
     setup_logging(SERVICE, settings.log_level)
-    warn_dev_secret(settings.jwt_secret)
+    warn_dev_mode(settings.jwt_secret)
     serve(
         create_app(settings),
         service=SERVICE,

@@ -16,6 +16,7 @@ class Settings(FromEnv):
     # Not a setting: connections beyond this wait (up to redis_timeout_ms) for a free one.
     redis_max_connections: int = 64
     jwt_secret: str = common.JWT_SECRET.field()
+    dev_mode: bool = common.DEV_MODE.field()
     problem_base_url: str = common.PROBLEM_BASE_URL.field()
     max_body_bytes: int = common.MAX_BODY_BYTES.field()
     log_level: str = common.LOG_LEVEL.field()

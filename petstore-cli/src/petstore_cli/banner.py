@@ -38,6 +38,8 @@ def banner(plan: Plan, log_dir: Path, minted: dict[str, str], say: Callable[[str
     say(f"  {'problem types':<24} {gw}/problems")
     say(f"  {'metrics (internal)':<24} {metrics_url(plan)}")
     say(f"  {'logs':<24} {log_dir}/")
+    if plan.env.get("PETSTORE_DEV_MODE") == "true":
+        say("\nDev mode (PETSTORE_DEV_MODE=true): a weak or published secret is accepted.")
     say(f"\nRead/write token (sub dev-user):\n  export TOKEN={minted['readWrite']}")
     say(f"Admin token (sub dev-admin):\n  export ADMIN_TOKEN={minted['admin']}")
     say("\nTry:")

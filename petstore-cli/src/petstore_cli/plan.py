@@ -84,6 +84,8 @@ def make_plan(environ: Mapping[str, str], *, free_ports: bool = False) -> Plan:
     by_name = {s.name: s for s in services}
     gateway = by_name["gateway"]
     env.update({s.port_var: str(s.port) for s in services})
+    # A development run: the published dev secret is accepted (the banner says so).
+    env.setdefault("PETSTORE_DEV_MODE", "true")
     metrics_port = port("GATEWAY_METRICS_PORT", 9464)
     env["GATEWAY_METRICS_PORT"] = str(metrics_port)
     for var, name in [

@@ -16,7 +16,14 @@ SHUTDOWN_TIMEOUT_SECONDS = Setting(
 JWT_SECRET = Setting(
     "PETSTORE_JWT_SECRET",
     DEV_JWT_SECRET,
-    "HS256 secret for bearer tokens; a warning is logged while it is the dev default",
+    "HS256 secret for bearer tokens; the dev default, or one under 32 bytes, stops the "
+    "service at start-up unless `PETSTORE_DEV_MODE=true`",
+)
+DEV_MODE = Setting(
+    "PETSTORE_DEV_MODE",
+    False,
+    "`true` accepts a weak `PETSTORE_JWT_SECRET` (with a warning); `make run` and "
+    "docker-compose.yml set it, production must not",
 )
 MAX_BODY_BYTES = Setting("MAX_BODY_BYTES", 65536, "larger request bodies get 413")
 

@@ -10,7 +10,7 @@ from typing import TypeVar
 from aiohttp import web
 
 from service_kit.logs import setup_logging
-from service_kit.settings import DEV_JWT_SECRET, SettingsError
+from service_kit.settings import SettingsError
 
 log = logging.getLogger("service_kit.runner")
 
@@ -31,11 +31,6 @@ def install_uvloop() -> None:
         import uvloop
 
         asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
-
-
-def warn_dev_secret(secret: str) -> None:
-    if secret == DEV_JWT_SECRET:
-        log.warning("PETSTORE_JWT_SECRET is the documented dev default: do not use in production")
 
 
 def serve(
