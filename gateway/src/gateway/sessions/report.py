@@ -3,11 +3,11 @@
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from gateway.sessions import report_retries, report_timing
+from gateway.sessions import report_retries, report_timing, report_waiting
 from gateway.sessions.report_journal import Journal
 from gateway.sessions.report_verdicts import Check
 
-_BY_ID = {c.id: c for c in report_retries.CHECKS + report_timing.CHECKS}
+_BY_ID = {c.id: c for c in report_retries.CHECKS + report_timing.CHECKS + report_waiting.CHECKS}
 CHECK_IDS = (
     "honours-retry-after",
     "no-retry-on-client-error",

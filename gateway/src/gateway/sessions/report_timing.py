@@ -1,9 +1,8 @@
-"""Checks on when a client tries again: backoff, jitter, polling a 202, giving up on a hang."""
+"""Checks on when a client tries again after a failure: backoff and jitter."""
 
 from collections import defaultdict
-from urllib.parse import urlsplit
 
-from gateway.sessions.report_journal import Exchange, Journal, Retry
+from gateway.sessions.report_journal import Journal, Retry
 from gateway.sessions.report_verdicts import (
     Check,
     Outcome,
@@ -13,7 +12,6 @@ from gateway.sessions.report_verdicts import (
     ms,
     not_exercised,
     passed,
-    seconds,
     what_failed,
 )
 
@@ -21,7 +19,6 @@ MIN_BACKOFF_MS = 100
 GROWTH = 1.1
 SAME_WAIT_MS = 3
 MIN_SAMPLES = 3  # fewer draws than this can coincide by chance
-POLL_TOLERANCE_MS = 100
 
 
 def _unprompted(retries: list[Retry]) -> list[Retry]:
@@ -92,57 +89,6 @@ def jittered(journal: Journal) -> Outcome:
     return passed(f"retry waits vary ({ms(min(waits))} to {ms(max(waits))})", evidence)
 
 
-def _path(url: str) -> str:
-    return urlsplit(url).path
-
-
-def polls_politely(journal: Journal) -> Outcome:
-    hasty: list[tuple[Exchange, Exchange]] = []
-    polled: list[Exchange] = []
-    for accepted in (e for e in journal.entries if e.status == 202 and e.location):
-        target = _path(accepted.location or "")
-        previous = accepted
-        for poll in journal.entries:
-            if poll.seq <= accepted.seq or poll.method != "GET" or _path(poll.path) != target:
-                continue
-            if previous.retry_after is not None:
-                polled.append(poll)
-                if poll.t - previous.end < previous.retry_after * 1000 - POLL_TOLERANCE_MS:
-                    hasty.append((previous, poll))
-            previous = poll
-    if hasty:
-        told, poll = hasty[0]
-        return failed(
-            f"polled {poll.path} {ms(poll.t - told.end)} after a Retry-After of "
-            f"{seconds(told.retry_after or 0)} (seq {told.seq} → {poll.seq})"
-            f"{more(len(hasty), 'early polls')}: poll no faster than Retry-After says",
-            [e for pair in hasty for e in pair],
-        )
-    if not polled:
-        return not_exercised("no 202 status URL was polled after an answer with Retry-After")
-    return passed(
-        f"{count(len(polled), 'poll')} of a 202's status URL, none before Retry-After", polled
-    )
-
-
-def gives_up_on_hang(journal: Journal) -> Outcome:
-    hangs = [e for e in journal.entries if e.fault_kind == "hang"]
-    if not hangs:
-        return not_exercised("no request hung")
-    waited = [e for e in hangs if not e.client_closed]
-    if waited:
-        e = waited[0]
-        return failed(
-            f"waited {ms(e.duration)} on the hung {e.label} (seq {e.seq}) until the gateway "
-            f"closed it{more(len(waited), 'hangs')}: set a client timeout",
-            waited,
-        )
-    quickest = min(e.duration for e in hangs)
-    return passed(
-        f"gave up on {count(len(hangs), 'hung request')}, the first after {ms(quickest)}", hangs
-    )
-
-
 CHECKS = (
     Check(
         "backs-off",
@@ -161,19 +107,5 @@ CHECKS = (
         f"{MIN_SAMPLES} such waits share their n). Not exercised with fewer than "
         f"{MIN_SAMPLES} such retries.",
         jittered,
-    ),
-    Check(
-        "polls-politely",
-        "After a 202 with a `Location`, each GET of that status URL starts no sooner after "
-        "the previous answer (the 202 or the last poll) than that answer's `Retry-After` "
-        f"(tolerance {POLL_TOLERANCE_MS} ms). Not exercised unless a poll followed an "
-        "answer with `Retry-After`.",
-        polls_politely,
-    ),
-    Check(
-        "gives-up-on-hang",
-        "Every request the session made hang was closed by the client (`clientClosed`) "
-        "before the gateway ended the hang. Not exercised unless a request hung.",
-        gives_up_on_hang,
     ),
 )
