@@ -201,11 +201,11 @@ PROBLEM_CASES = [
             members={"allowedMethods": allow.split(", ")},
         )
         for name, method, path, allow in (
-            ("pet", "POST", "/v1/pets/{pet}", "GET, PUT, PATCH, DELETE"),
-            ("pets", "DELETE", "/v1/pets", "GET, POST"),
-            ("weather", "POST", "/v1/pets/{pet}/weather", "GET"),
-            ("record-status", "PUT", "/v1/medical-records/{missing}/status", "GET"),
-            ("preferences", "DELETE", "/v1/users/{me}/preferences", "GET, PUT"),
+            ("pet", "POST", "/v1/pets/{pet}", "GET, HEAD, PUT, PATCH, DELETE"),
+            ("pets", "DELETE", "/v1/pets", "GET, HEAD, POST"),
+            ("weather", "POST", "/v1/pets/{pet}/weather", "GET, HEAD"),
+            ("record-status", "PUT", "/v1/medical-records/{missing}/status", "GET, HEAD"),
+            ("preferences", "DELETE", "/v1/users/{me}/preferences", "GET, HEAD, PUT"),
         )
     ),
     # 409

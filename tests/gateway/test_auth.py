@@ -119,7 +119,7 @@ async def test_403_comes_before_404_and_405(gw: Client, token: TokenFactory) -> 
     assert wrong_method.status == 403
     allowed = await gw.request("PATCH", "/v1/pets", token=token("write:pets"))
     assert allowed.status == 405
-    assert allowed.headers["Allow"] == "GET, POST"
+    assert allowed.headers["Allow"] == "GET, HEAD, POST"
 
 
 async def test_admin_scope_grants_everything(gw: Client, admin: str) -> None:

@@ -126,7 +126,7 @@ async def test_gateway_answers_before_the_pets_service(
         "POST", "/v1/pets/0190f7a4-8c1e-7cc3-9d2a-5b6f1e0c2a11", token=token("write:pets")
     )
     assert not_allowed.status == 405
-    assert not_allowed.headers["Allow"] == "GET, PUT, PATCH, DELETE"
+    assert not_allowed.headers["Allow"] == "GET, HEAD, PUT, PATCH, DELETE"
     unauthorized = await real.get("/v1/pets")
     assert unauthorized.status == 401
 

@@ -130,8 +130,8 @@ async def test_unknown_paths(gw: Client, rw: str, token: TokenFactory) -> None:
 async def test_method_not_allowed_lists_allow(gw: Client, rw: str) -> None:
     reply = await gw.request("POST", "/v1/pets/0190f7a4-8c1e-7cc3-9d2a-5b6f1e0c2a11", token=rw)
     assert reply.status == 405
-    assert reply.headers["Allow"] == "GET, PUT, PATCH, DELETE"
-    assert reply.json()["allowedMethods"] == ["GET", "PUT", "PATCH", "DELETE"]
+    assert reply.headers["Allow"] == "GET, HEAD, PUT, PATCH, DELETE"
+    assert reply.json()["allowedMethods"] == ["GET", "HEAD", "PUT", "PATCH", "DELETE"]
     assert "X-RateLimit-Limit" in reply.headers
 
 

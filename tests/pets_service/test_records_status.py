@@ -146,5 +146,5 @@ async def test_other_methods_are_405(api: Client, rw: dict[str, str]) -> None:
     record_id = await accept(api, rw)
     resp = await api.delete(f"/v1/medical-records/{record_id}", headers=rw)
     body = await problem(resp, 405, "method-not-allowed")
-    assert resp.headers["Allow"] == "GET"
-    assert body["allowedMethods"] == ["GET"]
+    assert resp.headers["Allow"] == "GET, HEAD"
+    assert body["allowedMethods"] == ["GET", "HEAD"]

@@ -9,6 +9,7 @@ from aiohttp import web
 from gateway import openapi, problem_pages
 from service_kit.jsonutil import JSON, json_response
 from service_kit.middleware import PROBLEM_TYPE_BASE
+from service_kit.negotiation import produces
 from service_kit.problems import REGISTRY, NotFound
 
 HTML = "text/html"
@@ -19,6 +20,7 @@ def _wants_json(request: web.Request) -> bool:
     return "json" in accept and "text/html" not in accept
 
 
+@produces(HTML, JSON)
 async def list_problems(request: web.Request) -> web.Response:
     base = request.app[PROBLEM_TYPE_BASE]
     problems = problem_pages.all_problems()
@@ -27,6 +29,7 @@ async def list_problems(request: web.Request) -> web.Response:
     return web.Response(text=problem_pages.render_index(problems), content_type=HTML)
 
 
+@produces(HTML, JSON)
 async def retrieve_problem(request: web.Request) -> web.Response:
     slug = request.match_info["slug"]
     problem = REGISTRY.get(slug)
@@ -66,6 +69,7 @@ def _package_file(name: str) -> bytes:
     return importlib.resources.files("gateway").joinpath(name).read_bytes()
 
 
+@produces(HTML)
 async def retrieve_docs(request: web.Request) -> web.Response:
     return web.Response(body=_package_file("docs.html"), content_type=HTML)
 

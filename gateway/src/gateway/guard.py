@@ -16,8 +16,10 @@ from gateway.console.feed import FEED
 from gateway.context import CLIENT_ADDRESS, LIMITER, MAINTENANCE, RATE_DECISION, VERIFIER
 from gateway.sessions.exchange import fault_session
 from service_kit import auth, scopes, tracing
+from service_kit.methods import check_implemented
 from service_kit.metrics import observe
-from service_kit.middleware import render_error
+from service_kit.middleware import SERVER, render_error
+from service_kit.negotiation import check_accept
 from service_kit.problems import ServiceUnavailable, Unauthorized
 
 REQUEST_ID = tracing.REQUEST_ID_HEADER
@@ -90,6 +92,7 @@ async def gateway_middleware(request: web.Request, handler: Handler) -> web.Stre
     public = is_public_api(request.path)
     exchange = None
     try:
+        check_implemented(request)  # 501 before anything: no resource serves the method
         if public:
             exchange = fault_session(request)
             if exchange is None:
@@ -98,12 +101,14 @@ async def gateway_middleware(request: web.Request, handler: Handler) -> web.Stre
                 handler = await exchange.admit(guard, handler)
         elif is_limited_by_ip(request.path):
             await limit_by_ip(request)
+        check_accept(request)  # 406 once the request may see the resource
         response = await handler(request)
     except web.HTTPException as exc:
         if exc.status >= 400:
             response = render_error(request, exc)
         else:  # a redirect, raised: aiohttp sends it as it is
             exc.headers[REQUEST_ID] = trace_id
+            exc.headers["Server"] = SERVER
             observe(request, exc.status, time.perf_counter() - started)
             raise
     except asyncio.CancelledError:
@@ -112,6 +117,7 @@ async def gateway_middleware(request: web.Request, handler: Handler) -> web.Stre
         response = render_error(request, exc)
     headers = response.headers
     headers[REQUEST_ID] = trace_id
+    headers["Server"] = SERVER
     decision = request.get(RATE_DECISION)
     if decision is not None:
         headers.extend(decision.headers)  # the relayed answer holds none of them

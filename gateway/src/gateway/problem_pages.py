@@ -11,7 +11,7 @@ EXAMPLE_TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 _EXTRAS: dict[int, dict[str, Any]] = {
     400: {"errors": [{"field": "body", "message": "Malformed JSON: unexpected character."}]},
     403: {"requiredScope": "write:pets"},
-    405: {"allowedMethods": ["GET", "PUT", "PATCH", "DELETE"]},
+    405: {"allowedMethods": ["GET", "HEAD", "PUT", "PATCH", "DELETE"]},
     422: {"errors": [{"field": "species", "message": "Must be one of DOG, CAT, BIRD, ..."}]},
     429: {"retryAfter": 1800},
     503: {"retryAfter": 300},
@@ -23,7 +23,7 @@ _SLUG_EXTRAS: dict[str, dict[str, Any]] = {
 _HEADERS: dict[int, list[str]] = {
     401: ['WWW-Authenticate: Bearer realm="PetStore API", error="invalid_token"'],
     403: ['WWW-Authenticate: Bearer realm="PetStore API", error="insufficient_scope", ...'],
-    405: ["Allow: GET, PUT, PATCH, DELETE"],
+    405: ["Allow: GET, HEAD, PUT, PATCH, DELETE"],
     429: [
         "Retry-After: 1800",
         "X-RateLimit-Limit: 1000",

@@ -16,17 +16,15 @@ PETS_ROUTES: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 
 def setup_routes(app: web.Application) -> None:
-    # No implicit HEAD on /v1 (as in the pets service): a 405's Allow lists exactly what exists.
+    # HEAD for every GET and OPTIONS everywhere come from service_kit.methods at start-up.
     router = app.router
     for path, methods in PETS_ROUTES:
         resource = router.add_resource(path)
         for method in methods:
             resource.add_route(method, views.proxy_request)
-    router.add_get("/v1/pets/{pet_id}/weather", views.retrieve_weather, allow_head=False)
-    router.add_get(
-        "/v1/pets/{pet_id}/recommendations", views.retrieve_recommendations, allow_head=False
-    )
-    router.add_get("/admin/maintenance", views.retrieve_maintenance, allow_head=False)
+    router.add_get("/v1/pets/{pet_id}/weather", views.retrieve_weather)
+    router.add_get("/v1/pets/{pet_id}/recommendations", views.retrieve_recommendations)
+    router.add_get("/admin/maintenance", views.retrieve_maintenance)
     router.add_put("/admin/maintenance", views.update_maintenance)
     router.add_get("/problems", docs.list_problems)
     router.add_get("/problems/", docs.list_problems)

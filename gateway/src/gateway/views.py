@@ -38,10 +38,10 @@ async def proxy_request(request: web.Request) -> web.Response:
     if request.body_exists:
         body = await read_body(request, app[SETTINGS].max_body_bytes)
     headers = upstream_headers(request, app[CLIENT_ADDRESS])
+    # HEAD goes upstream as GET: the same status and headers, and aiohttp sends no body.
+    method = "GET" if request.method == "HEAD" else request.method
     with app[PETS].call() as call:
-        resp = await call.send(
-            request.method, request.rel_url.raw_path_qs, headers=headers, body=body
-        )
+        resp = await call.send(method, request.rel_url.raw_path_qs, headers=headers, body=body)
         return relay(call, resp)
 
 

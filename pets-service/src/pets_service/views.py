@@ -29,6 +29,7 @@ from pets_service.state import PETS, PREFERENCES, SETTINGS
 from pets_service.storage.pets import StoredPet
 from service_kit.bodies import read_json_object
 from service_kit.contract.preferences import USER_ID_MAX
+from service_kit.negotiation import ACCEPT_PATCH
 from service_kit.problems import (
     AlreadyExists,
     FieldError,
@@ -130,7 +131,7 @@ async def update_pet(request: web.Request) -> web.Response:
     if request.content_type not in PATCH_TYPES:
         raise UnsupportedMediaType(
             "A PATCH body is a JSON merge patch: send it as application/merge-patch+json.",
-            headers={"Accept-Patch": ", ".join(PATCH_TYPES)},
+            headers={"Accept-Patch": ACCEPT_PATCH},
         )
     patch = await read_json_object(request, request.app[SETTINGS].max_body_bytes)
     return await _save(request, pet_id, current, lambda doc: apply_merge_patch(doc, patch, pet_id))

@@ -8,6 +8,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client.exposition import generate_latest
 
 from service_kit.disconnects import CLIENT_CLOSED_REQUEST, client_gone
+from service_kit.negotiation import produces
 from service_kit.problems import Problem
 
 REGISTRY = web.AppKey("metrics_registry", CollectorRegistry)
@@ -62,6 +63,7 @@ async def metrics_middleware(request: web.Request, handler: Handler) -> web.Stre
         observe(request, status, time.perf_counter() - started)
 
 
+@produces("text/plain", "application/openmetrics-text")
 async def serve_metrics(request: web.Request) -> web.Response:
     return web.Response(
         body=generate_latest(request.app[REGISTRY]),

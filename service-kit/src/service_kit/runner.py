@@ -1,6 +1,7 @@
 """Running an app: uvloop, JSON logs, and a graceful drain of in-flight requests on SIGTERM."""
 
 import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -10,6 +11,7 @@ from typing import TypeVar
 from aiohttp import web
 
 from service_kit.logs import setup_logging
+from service_kit.protocol import ProblemAppRunner
 from service_kit.settings import SettingsError
 
 log = logging.getLogger("service_kit.runner")
@@ -42,16 +44,47 @@ def serve(
     log_level: str = "INFO",
     shutdown_timeout: float = 10.0,
 ) -> None:
-    """Serve until SIGINT/SIGTERM; in-flight requests get ``shutdown_timeout`` to finish."""
+    """Serve until SIGINT/SIGTERM; in-flight requests get ``shutdown_timeout`` to finish.
+
+    What ``web.run_app`` does, with ``ProblemAppRunner``: aiohttp's parser errors are
+    answered as problem details too.
+    """
     setup_logging(service, log_level)
     install_uvloop()
-    log.info("listening", extra={"host": host, "port": port})
-    web.run_app(
-        app,
-        host=host,
-        port=port,
-        access_log=None,
-        print=None,
-        shutdown_timeout=shutdown_timeout,
-        handle_signals=True,
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    main = loop.create_task(_serve(app, host, port, shutdown_timeout))
+    try:
+        loop.run_until_complete(main)
+    except (web.GracefulExit, KeyboardInterrupt):
+        pass
+    finally:
+        # Cancelling the main task runs the runner's cleanup: stop listening, let in-flight
+        # requests finish (up to shutdown_timeout), run the app's cleanup contexts.
+        main.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            loop.run_until_complete(main)
+        _cancel_remaining(loop)
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
+
+
+async def _serve(app: web.Application, host: str, port: int, shutdown_timeout: float) -> None:
+    runner = ProblemAppRunner(
+        app, handle_signals=True, access_log=None, shutdown_timeout=shutdown_timeout
     )
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+        log.info("listening", extra={"host": host, "port": port})
+        await asyncio.Event().wait()  # until a signal raises GracefulExit
+    finally:
+        await runner.cleanup()
+
+
+def _cancel_remaining(loop: asyncio.AbstractEventLoop) -> None:
+    tasks = asyncio.all_tasks(loop)
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))

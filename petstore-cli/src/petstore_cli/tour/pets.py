@@ -4,8 +4,8 @@ import uuid
 
 from petstore_cli.tour.core import Check, Reply, Tour, has
 
-# What a pet answers to; HEAD is listed once the servers answer it (RFC 9110).
-PET_METHODS = ("GET", "PUT", "PATCH", "DELETE")
+# What a pet answers to (RFC 9110: HEAD wherever GET works).
+PET_METHODS = ("GET", "HEAD", "PUT", "PATCH", "DELETE")
 
 
 def allows(methods: tuple[str, ...]) -> Check:
