@@ -131,9 +131,11 @@ async def test_head_and_options_pass_the_v1_gate(api: Api) -> None:
 
 
 async def test_methods_the_server_does_not_implement_are_501(api: Api) -> None:
-    for method in ("PROPFIND", "TRACE"):
+    for method in ("PROPFIND", "LINK"):
         reply = await api.send(method, "/v1/pets")
         await check_problem(api, reply, status=501, slug="not-implemented", rate_limited=False)
+    trace = await api.send("TRACE", "/v1/pets")  # known to HTTP, served by no resource here
+    await check_problem(api, trace, status=405, slug="method-not-allowed")
     for service in ("gateway", "pets-service", "weather-stub", "records-worker"):
         raw = await exchange(
             api.suite.url(service), b"PROPFIND /healthz HTTP/1.1\r\nHost: t\r\n\r\n"

@@ -96,7 +96,9 @@ async def test_other_methods_are_405_with_exact_allow(client: Client, rw: dict[s
     assert options.status == 204
     assert options.headers["Allow"] == "GET, HEAD, PUT, PATCH, DELETE"
     trace = await client.request("TRACE", f"/v1/pets/{pet['id']}", headers=rw)
-    await problem(trace, 501, "not-implemented")
+    await problem(trace, 405, "method-not-allowed")
+    propfind = await client.request("PROPFIND", f"/v1/pets/{pet['id']}", headers=rw)
+    await problem(propfind, 501, "not-implemented")
     for method in ("PUT", "PATCH", "DELETE"):
         resp = await client.request(method, "/v1/pets", headers=rw)
         body = await problem(resp, 405, "method-not-allowed")

@@ -38,9 +38,9 @@ class MethodNotImplemented(Problem):
     slug = "not-implemented"
     title = "Not Implemented"
     description = (
-        "The server does not implement this request method for any resource: only GET, "
-        "HEAD, POST, PUT, PATCH, DELETE and OPTIONS exist (405 is for a method a resource "
-        "does not allow)."
+        "The server does not know this request method, for any resource: it implements "
+        "the methods of RFC 9110, PATCH and QUERY only (a known method that a resource "
+        "does not serve, such as TRACE, is 405)."
     )
     advice = "Do not retry: use one of the methods the resource's Allow header lists."
     default_detail = "This request method is not implemented by the server."

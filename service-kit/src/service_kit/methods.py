@@ -1,5 +1,5 @@
 """RFC 9110 method semantics on every route: HEAD wherever GET works, OPTIONS on every
-resource, an ``Allow`` that lists exactly what works, and 501 for methods nobody serves."""
+resource, an ``Allow`` that lists exactly what works, and 501 for methods it does not know."""
 
 from collections.abc import Iterable
 
@@ -7,8 +7,12 @@ from aiohttp import hdrs, web
 
 from service_kit.http_problems import MethodNotImplemented
 
-# The methods some resource of this suite serves; any other is 501 Not Implemented.
-IMPLEMENTED = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+# The methods this server knows: HTTP's own (RFC 9110), PATCH (RFC 5789) and QUERY (the
+# IETF's safe method with a body, in OpenAPI 3.2). One a resource does not serve is 405 there
+# (TRACE, CONNECT and QUERY everywhere); any other method is 501.
+KNOWN = frozenset(
+    {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT", "QUERY"}
+)
 _ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
@@ -24,9 +28,9 @@ def allow_header(methods: Iterable[str]) -> str:
 
 
 def check_implemented(request: web.Request) -> None:
-    if request.method not in IMPLEMENTED:
+    if request.method not in KNOWN:
         raise MethodNotImplemented(
-            "This server implements GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS only."
+            "This server implements the methods of RFC 9110, PATCH and QUERY only."
         )
 
 
