@@ -75,7 +75,8 @@ async def test_every_service_negotiates(api: Api, service: str) -> None:
 async def test_pages_negotiate_their_own_types(api: Api) -> None:
     page = await api.send("GET", "/docs", auth="none", headers={"Accept": "text/html"})
     assert page.status == 200, page
-    metrics = await api.send("GET", "/metrics", auth="none", headers={"Accept": "text/plain"})
+    pets = api.suite.url("pets-service")
+    metrics = await api.send("GET", "/metrics", base=pets, headers={"Accept": "text/plain"})
     assert metrics.status == 200, metrics
     refused = await api.send("GET", "/docs", auth="none", headers={"Accept": "image/png"})
     assert refused.status == 406, refused

@@ -11,6 +11,8 @@ from tests.e2e.harness import RunningSuite
 from tests.e2e.rawhttp import RawReply, exchange
 
 SERVICES = ("gateway", "pets-service", "weather-stub", "recommendations-stub", "records-worker")
+# Every listening port: the services, and the gateway's internal metrics port.
+PORTS = (*SERVICES, "gateway-metrics")
 SECRET = "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2Vu.bm90LWEtcmVhbC1zaWduYXR1cmU"
 MARKER = "zqxmarker"  # sent in each bad request; must not come back
 
@@ -83,11 +85,17 @@ def assert_no_server_version(reply: RawReply) -> None:
     assert not re.search(r"[/\d]|aiohttp|python", server, re.IGNORECASE), reply
 
 
-@pytest.mark.parametrize("service", SERVICES)
+def base_url(suite: RunningSuite, port: str) -> str:
+    if port == "gateway-metrics":
+        return str(suite.state["metrics"]).removesuffix("/metrics")
+    return suite.url(port)
+
+
+@pytest.mark.parametrize("port", PORTS)
 @pytest.mark.parametrize("case", sorted(CASES))
-async def test_parser_errors_are_problems(suite: RunningSuite, service: str, case: str) -> None:
+async def test_parser_errors_are_problems(suite: RunningSuite, port: str, case: str) -> None:
     request, status, slug = CASES[case]
-    reply = await exchange(suite.url(service), request.encode("latin-1"))
+    reply = await exchange(base_url(suite, port), request.encode("latin-1"))
     check_refusal(reply, status, slug, str(suite.state["env"]["PROBLEM_BASE_URL"]))
 
 

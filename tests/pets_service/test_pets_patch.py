@@ -83,4 +83,4 @@ async def test_patch_with_other_media_types_is_415_with_accept_patch(
             headers={**rw, "Content-Type": content_type},
         )
         await problem(resp, 415, "unsupported-media-type")
-        assert resp.headers["Accept-Patch"] == f"{MERGE_PATCH}, application/json"
+        assert resp.headers["Accept-Patch"] == f"application/json, {MERGE_PATCH}"

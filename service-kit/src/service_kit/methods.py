@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from aiohttp import hdrs, web
 
-from service_kit.http_problems import MethodNotImplemented
+from service_kit.problems import MethodNotImplemented
 
 # The methods this server knows: HTTP's own (RFC 9110), PATCH (RFC 5789) and QUERY (the
 # IETF's safe method with a body, in OpenAPI 3.2). One a resource does not serve is 405 there

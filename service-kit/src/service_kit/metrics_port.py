@@ -6,6 +6,8 @@ from collections.abc import AsyncIterator, Callable
 from aiohttp import web
 
 from service_kit.metrics import REGISTRY, serve_metrics
+from service_kit.middleware import PROBLEM_TYPE_BASE, setup_problems
+from service_kit.protocol import ProblemAppRunner
 
 # The address the metrics port is bound to (host, port), known once the app has started.
 METRICS_ADDRESS = web.AppKey("metrics_address", tuple[str, int])
@@ -19,8 +21,10 @@ def metrics_ctx(host: str, port: int) -> CleanupContext:
     async def serve_metrics_port(app: web.Application) -> AsyncIterator[None]:
         metrics_app = web.Application()
         metrics_app[REGISTRY] = app[REGISTRY]
+        # Errors, HEAD/OPTIONS, Server and malformed requests as on every other port.
+        setup_problems(metrics_app, app.get(PROBLEM_TYPE_BASE, "/problems/"))
         metrics_app.router.add_get("/metrics", serve_metrics)
-        runner = web.AppRunner(metrics_app, access_log=None, handle_signals=False)
+        runner = ProblemAppRunner(metrics_app, access_log=None, handle_signals=False)
         await runner.setup()
         try:
             site = web.TCPSite(runner, host, port)

@@ -27,9 +27,7 @@ def render(request: web.Request, problem: problems.Problem) -> web.Response:
     headers = problem.headers
     if problem.status == 415:
         headers = headers | negotiation.unsupported_media_headers(request.method, headers)
-    return json_response(
-        body, status=problem.status, headers=headers, content_type=PROBLEM_JSON
-    )
+    return json_response(body, status=problem.status, headers=headers, content_type=PROBLEM_JSON)
 
 
 def from_http_exception(exc: web.HTTPException) -> problems.Problem:

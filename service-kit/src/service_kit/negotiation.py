@@ -9,8 +9,8 @@ import mimeparse
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from service_kit.http_problems import NotAcceptable
 from service_kit.jsonutil import JSON, PROBLEM_JSON
+from service_kit.problems import NotAcceptable
 
 MERGE_PATCH = "application/merge-patch+json"
 # What a route sends unless it says otherwise: its data, or a problem.

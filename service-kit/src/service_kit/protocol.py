@@ -20,9 +20,9 @@ from aiohttp.streams import StreamReader
 from aiohttp.web_protocol import ERROR, RequestHandler, _RequestFactory
 
 from service_kit import problems, tracing
-from service_kit.http_problems import MethodNotImplemented, RequestHeaderFieldsTooLarge, UriTooLong
 from service_kit.jsonutil import PROBLEM_JSON, dumps
 from service_kit.middleware import PROBLEM_TYPE_BASE, SERVER
+from service_kit.problems import MethodNotImplemented, RequestHeaderFieldsTooLarge, UriTooLong
 
 log = logging.getLogger("service_kit.protocol")
 

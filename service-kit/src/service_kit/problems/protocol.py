@@ -1,6 +1,6 @@
-"""Problems of the HTTP layer itself: methods, media types and request size limits."""
+"""Problems of the HTTP layer itself: unknown methods, media types, request size limits."""
 
-from service_kit.problems import Problem
+from service_kit.problems.base import Problem
 
 
 class NotAcceptable(Problem):
