@@ -12,6 +12,7 @@ import logging
 import re
 from typing import Any
 
+import orjson
 from aiohttp import web
 from aiohttp.abc import AbstractStreamWriter
 from aiohttp.http import HttpVersion11, RawRequestMessage
@@ -20,7 +21,7 @@ from aiohttp.streams import StreamReader
 from aiohttp.web_protocol import ERROR, RequestHandler, _RequestFactory
 
 from service_kit import problems, tracing
-from service_kit.jsonutil import PROBLEM_JSON, dumps
+from service_kit.jsonutil import PROBLEM_JSON
 from service_kit.middleware import PROBLEM_TYPE_BASE, SERVER
 from service_kit.problems import MethodNotImplemented, RequestHeaderFieldsTooLarge, UriTooLong
 
@@ -106,7 +107,10 @@ class ProblemRequestHandler(RequestHandler):
         headers = dict(problem.headers)
         headers.update({tracing.REQUEST_ID_HEADER: trace_id, "Server": SERVER})
         resp = web.Response(
-            body=dumps(body), status=problem.status, headers=headers, content_type=PROBLEM_JSON
+            body=orjson.dumps(body),
+            status=problem.status,
+            headers=headers,
+            content_type=PROBLEM_JSON,
         )
         resp.force_close()
         return resp
