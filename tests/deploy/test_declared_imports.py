@@ -1,11 +1,14 @@
 """Every package a project imports is declared in that project's own pyproject.toml (its
-dependencies or one of its extras), so its wheel installs what it needs on a clean machine."""
+dependencies or one of its extras), so its wheel installs what it needs on a clean machine;
+the tests and the benchmark import only what requirements-dev.txt (or a project) installs,
+and the examples only what examples/requirements.txt names."""
 
 import ast
 import importlib.metadata
 import re
 import sys
 import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -29,10 +32,21 @@ def declared(project: str) -> set[str]:
     return names | {normalized(table["name"])}
 
 
-def imported(project: str) -> dict[str, set[str]]:
-    """Top-level modules imported by the project's code -> the files importing each."""
+def requirements(path: Path) -> set[str]:
+    """The distributions a requirements file names."""
+    names = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = _NAME.match(line.partition("#")[0].strip())
+        if match:
+            names.add(normalized(match.group(0)))
+    return names
+
+
+def imported(folder: str, local: frozenset[str] = frozenset()) -> dict[str, set[str]]:
+    """Top-level modules the code under ``folder`` imports -> the files importing each
+    (the standard library and the folder's own ``local`` modules left out)."""
     found: dict[str, set[str]] = {}
-    for path in sorted((ROOT / project / "src").rglob("*.py")):
+    for path in sorted((ROOT / folder).rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 modules = [alias.name for alias in node.names]
@@ -42,7 +56,7 @@ def imported(project: str) -> dict[str, set[str]]:
                 continue
             for module in modules:
                 top = module.partition(".")[0]
-                if top not in sys.stdlib_module_names:
+                if top not in sys.stdlib_module_names and top not in local:
                     found.setdefault(top, set()).add(path.relative_to(ROOT).as_posix())
     return found
 
@@ -64,9 +78,35 @@ def test_every_import_is_declared_by_the_project_that_imports_it(project: str) -
     distributions = providers()
     ours = declared(project)
     missing = {}
-    for module, files in imported(project).items():
+    for module, files in imported(f"{project}/src").items():
         given_by = distributions.get(module, set())
         assert given_by, f"{module} (imported by {sorted(files)}) is not installed"
         if not given_by & ours:
             missing[module] = sorted(files)
     assert not missing, f"{project}/pyproject.toml does not declare what these import: {missing}"
+
+
+def undeclared(code: dict[str, set[str]], allowed: set[str]) -> dict[str, list[str]]:
+    distributions = providers()
+    return {
+        module: sorted(files)
+        for module, files in code.items()
+        if not distributions.get(module, set()) & allowed
+    }
+
+
+def test_the_tests_and_the_benchmark_import_only_what_is_installed_for_them() -> None:
+    allowed = requirements(ROOT / "requirements-dev.txt")
+    for project in PROJECTS:
+        allowed |= declared(project)
+    for folder in ("tests", "bench"):
+        missing = undeclared(imported(folder, frozenset({"tests", "bench"})), allowed)
+        assert not missing, f"{folder}: not in requirements-dev.txt: {missing}"
+
+
+def test_the_examples_import_only_what_their_requirements_name() -> None:
+    local = frozenset(path.stem for path in (ROOT / "examples").glob("*.py"))
+    missing = undeclared(
+        imported("examples", local), requirements(ROOT / "examples" / "requirements.txt")
+    )
+    assert not missing, f"examples/requirements.txt does not name: {missing}"
