@@ -167,3 +167,10 @@ async def test_the_gateway_metrics_port(api: Api) -> None:
     assert options.headers["Allow"] == "GET, HEAD", options
     for reply in (get, head, options):
         assert reply.headers["Server"] == "petstore", reply
+
+
+async def test_head_of_the_event_stream_ends(api: Api) -> None:
+    reply = await api.send("HEAD", "/admin/events", auth="admin")  # within the client timeout
+    assert reply.status == 200, reply
+    assert reply.media_type == "text/event-stream", reply
+    assert reply.body == b"", reply

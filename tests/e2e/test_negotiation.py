@@ -103,3 +103,11 @@ def test_q_values_decide() -> None:
     assert admits("application/problem+json;q=0.5, application/json;q=0")
     assert not admits("text/html", ("application/json",))
     assert admits("text/*", ("text/html",))
+
+
+async def test_files_are_sent_whatever_their_type(api: Api) -> None:
+    css = await api.send("GET", "/console/console.css", auth="none", headers={"Accept": "text/css"})
+    assert css.status == 200, css
+    assert css.media_type == "text/css", css
+    page = await api.send("GET", "/console", auth="none", headers={"Accept": "text/html"})
+    assert page.status == 200, page

@@ -74,6 +74,7 @@ async def retrieve_docs(request: web.Request) -> web.Response:
     return web.Response(body=_package_file("docs.html"), content_type=HTML)
 
 
+@produces()
 async def retrieve_docs_asset(request: web.Request) -> web.Response:
     name = request.match_info["asset"]
     asset = _DOCS_ASSETS.get(name)

@@ -25,7 +25,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def produces(*media_types: str) -> Callable[[F], F]:
-    """Mark a handler that sends other media types than JSON (a page, metrics)."""
+    """Mark a handler that sends other media types than JSON (a page, metrics); with none,
+    a handler whose type varies (files): Accept is then not checked."""
 
     def mark(handler: F) -> F:
         _PRODUCES[handler] = media_types
@@ -63,7 +64,7 @@ def check_accept(request: web.Request) -> None:
     if match.http_exception is not None:
         return  # 404 or 405 comes first
     offered = _PRODUCES.get(match.handler, API_TYPES)
-    if not admits(accept, offered):
+    if offered and not admits(accept, offered):
         raise NotAcceptable(
             "This resource is sent as " + " or ".join(offered) + "; Accept admits neither."
         )

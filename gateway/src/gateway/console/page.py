@@ -5,6 +5,7 @@ from functools import cache
 
 from aiohttp import web
 
+from service_kit.negotiation import produces
 from service_kit.problems import NotFound
 
 ASSETS = {
@@ -32,10 +33,12 @@ def _read(name: str) -> bytes:
     return importlib.resources.files("gateway.console").joinpath("static", name).read_bytes()
 
 
+@produces("text/html")
 async def retrieve_console(request: web.Request) -> web.Response:
     return web.Response(body=_read("index.html"), content_type="text/html", headers=HEADERS)
 
 
+@produces()
 async def retrieve_asset(request: web.Request) -> web.Response:
     name = request.match_info["asset"]
     content_type = ASSETS.get(name)

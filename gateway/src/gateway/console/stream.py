@@ -9,6 +9,7 @@ from aiohttp import web
 from gateway.console.access import require_console
 from gateway.console.feed import FEED, Exchange, Subscription, TooManyStreams, as_json
 from service_kit import tracing
+from service_kit.negotiation import produces
 from service_kit.problems import Problem
 
 KEEPALIVE_SECONDS = 15.0  # a comment line this often keeps proxies from closing an idle stream
@@ -26,6 +27,7 @@ def _event(exchange: Exchange) -> bytes:
     return b"event: exchange\ndata: " + orjson.dumps(as_json(exchange)) + b"\n\n"
 
 
+@produces("text/event-stream")
 async def stream_events(request: web.Request) -> web.StreamResponse:
     principal = require_console(request)
     feed = request.app[FEED]
@@ -47,6 +49,8 @@ async def _follow(
         }
     )
     await response.prepare(request)
+    if request.method == "HEAD":  # the stream's headers, without following it
+        return response
     await response.write(b"retry: 2000\n\n" + b"".join(map(_event, recent)))
     while True:
         try:
