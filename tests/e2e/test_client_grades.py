@@ -114,6 +114,7 @@ def test_what_each_preset_is_for_is_what_the_careful_client_showed(
     expected = {
         "flaky-writes": {"honours-retry-after", "idempotent-retries", "backs-off"},
         "rate-limit-storm": {"honours-retry-after", "bounded-retries"},
+        "brownout": {"backs-off", "bounded-retries"},
         "commit-then-drop": {"idempotent-retries", "backs-off"},
         "slow-upstream": {"backs-off", "jittered"},
         "maintenance-window": {"honours-retry-after", "bounded-retries"},

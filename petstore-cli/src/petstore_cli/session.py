@@ -34,10 +34,14 @@ def register(subparsers: "argparse._SubParsersAction[Any]") -> None:
     for action in actions.choices.values():
         action.add_argument("--json", action="store_true", help="print the JSON answer")
         action.add_argument(
-            "--gateway", default=os.environ.get("GATEWAY_URL", "http://127.0.0.1:8080")
+            "--gateway",
+            default=os.environ.get("GATEWAY_URL", "http://127.0.0.1:8080"),
+            help="the gateway (default: $GATEWAY_URL, else http://127.0.0.1:8080)",
         )
         action.add_argument(
-            "--secret", default=os.environ.get("PETSTORE_JWT_SECRET", DEV_JWT_SECRET)
+            "--secret",
+            default=os.environ.get("PETSTORE_JWT_SECRET", DEV_JWT_SECRET),
+            help="signs the command's faults token (default: $PETSTORE_JWT_SECRET or the dev one)",
         )
     parser.set_defaults(handler=run)
 

@@ -58,18 +58,18 @@ PRESETS: dict[str, Preset] = {
         ],
     ),
     "brownout": Preset(
-        "A degraded backend: in turn, a request has a 30 % chance of a 503 without "
-        "Retry-After, the next a 30 % chance of a slow answer (0.3 to 1 s, a long tail), and "
-        "over again. Tests that a client backs off exponentially, with jitter, when the "
-        "server gives no hint, and caps its retries. Checks: backs-off, jittered, "
-        "bounded-retries.",
+        "A degraded backend: about 30 % of requests answer 503 without Retry-After and about "
+        "30 % are slow (0.3 to 1 s, a long tail); the draws alternate, a request with a 60 % "
+        "chance of a 503, the next with a 60 % chance of a slow answer. Tests that a client "
+        "backs off exponentially, with jitter, when the server gives no hint, and caps its "
+        "retries. Checks: backs-off, jittered, bounded-retries.",
         [
             {
                 "method": "*",
                 "route": "*",
                 "steps": [
-                    {"respond": 503, "probability": 0.3},
-                    {"latencyMs": 300, "jitterMs": 700, "probability": 0.3},
+                    {"respond": 503, "probability": 0.6},
+                    {"latencyMs": 300, "jitterMs": 700, "probability": 0.6},
                 ],
                 "then": "repeat",
             }

@@ -93,7 +93,8 @@ def idempotent_retries(journal: Journal) -> Outcome:
     if not posts:
         return not_exercised("no POST was retried")
     return passed(
-        f"{count(len(posts), 'retried POST')} reused the Idempotency-Key of their first attempt",
+        f"{count(len(posts), 'retried POST')} reused the Idempotency-Key of "
+        f"{'its' if len(posts) == 1 else 'their'} first attempt",
         [r.after for r in posts],
     )
 
@@ -110,7 +111,8 @@ def bounded_retries(journal: Journal) -> Outcome:
             f"{more(len(over), 'requests')}: stop after {MAX_ATTEMPTS} attempts and report",
             chain,
         )
-    return passed(f"at most {len(longest)} attempts of any request (cap {MAX_ATTEMPTS})", longest)
+    most = count(len(longest), "attempt")
+    return passed(f"at most {most} of any request (cap {MAX_ATTEMPTS})", longest)
 
 
 CHECKS = (
