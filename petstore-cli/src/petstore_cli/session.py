@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from petstore_cli.plan import endpoints
 from petstore_faults import SessionApi, SessionApiError
 from petstore_faults.render import render_journal, render_report, render_sessions
 from service_kit.auth import mint_token
-from service_kit.settings import DEV_JWT_SECRET
 
 
 def register(subparsers: "argparse._SubParsersAction[Any]") -> None:
@@ -34,15 +34,9 @@ def register(subparsers: "argparse._SubParsersAction[Any]") -> None:
     for action in actions.choices.values():
         action.add_argument("--json", action="store_true", help="print the JSON answer")
         action.add_argument(
-            "--gateway",
-            default=os.environ.get("GATEWAY_URL", "http://127.0.0.1:8080"),
-            help="the gateway (default: $GATEWAY_URL, else http://127.0.0.1:8080)",
+            "--gateway", default=None, help="default: $GATEWAY_URL, or GATEWAY_PORT"
         )
-        action.add_argument(
-            "--secret",
-            default=os.environ.get("PETSTORE_JWT_SECRET", DEV_JWT_SECRET),
-            help="signs the command's faults token (default: $PETSTORE_JWT_SECRET or the dev one)",
-        )
+        action.add_argument("--secret", default=None, help="default: $PETSTORE_JWT_SECRET")
     parser.set_defaults(handler=run)
 
 
@@ -92,6 +86,9 @@ def _act(api: SessionApi, args: argparse.Namespace) -> tuple[Any, str, int]:
 
 
 def run(args: argparse.Namespace) -> int:
+    found = endpoints(os.environ)
+    args.gateway = args.gateway or found.gateway
+    args.secret = args.secret or found.secret
     token = mint_token(args.secret, sub="petstore-cli", scopes=["faults"], ttl=60)
     api = SessionApi(args.gateway, token)
     try:
