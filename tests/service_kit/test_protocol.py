@@ -86,3 +86,26 @@ async def test_methods_and_negotiation(url: str) -> None:
         b"GET /hello HTTP/1.1\r\nHost: t\r\nAccept: application/xml\r\nConnection: close\r\n\r\n",
     )
     problem(xml, 406, "not-acceptable")
+
+
+async def test_an_error_no_middleware_caught_is_a_bare_500() -> None:
+    async def boom(request: web.Request) -> web.Response:
+        raise RuntimeError("secret detail /srv/app/secret.py")
+
+    app = web.Application()  # no problem middleware: the error reaches aiohttp's handler
+    app.router.add_get("/boom", boom)
+    runner = ProblemAppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = runner.addresses[0][:2]
+        reply = await exchange(f"http://{host}:{port}", b"GET /boom HTTP/1.1\r\nHost: t\r\n\r\n")
+    finally:
+        await runner.cleanup()
+    assert reply.status == 500, reply
+    assert reply.media_type == "application/problem+json", reply
+    body = reply.json()
+    assert body["type"] == "/problems/internal-error", body
+    assert body["instance"] == "/boom", body
+    assert b"secret" not in reply.raw
