@@ -37,6 +37,7 @@ from gateway.storage import Storage, StorageUnavailable
 from gateway.upstream import Upstream
 from service_kit import redis_client
 from service_kit.auth import TokenVerifier
+from service_kit.connections import CONNECTION_LIMITS, ConnectionLimits
 from service_kit.health import setup_health
 from service_kit.metrics import setup_metrics
 from service_kit.metrics_port import metrics_ctx
@@ -59,6 +60,12 @@ def create_app(settings: Settings) -> web.Application:
     registry = setup_metrics(app, "gateway", middleware=False, route=False)
     app.middlewares.append(gateway_middleware)
     app[SETTINGS] = settings
+    app[CONNECTION_LIMITS] = ConnectionLimits(
+        header_timeout=settings.header_timeout_seconds,
+        body_timeout=settings.body_timeout_seconds,
+        max_connections=settings.max_connections,
+        max_connections_per_ip=settings.max_connections_per_ip,
+    )
     app[METRICS] = GatewayMetrics.create(registry)
     app[VERIFIER] = TokenVerifier(settings.jwt_secret)
     app[CLIENT_ADDRESS] = ClientAddress(settings.trusted_networks)

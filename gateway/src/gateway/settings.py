@@ -20,6 +20,28 @@ class Settings(FromEnv):
         9464,
         "internal port of `GET /metrics` (never publish it; 0: any free port)",
     )
+    header_timeout_seconds: float = setting(
+        "HEADER_TIMEOUT_SECONDS",
+        10.0,
+        "a request's header block must arrive within this (then 408, or a silent close)",
+    )
+    body_timeout_seconds: float = setting(
+        "BODY_TIMEOUT_SECONDS",
+        10.0,
+        "a request's body must arrive within this after its head (408)",
+    )
+    max_connections: int = setting(
+        "MAX_CONNECTIONS",
+        1024,
+        "open client connections at most (then 503 + Retry-After)",
+        minimum=1,
+    )
+    max_connections_per_ip: int = setting(
+        "MAX_CONNECTIONS_PER_IP",
+        256,
+        "open connections from one client address at most (then 503 + Retry-After)",
+        minimum=1,
+    )
     pets_service_url: str = setting("PETS_SERVICE_URL", "http://127.0.0.1:8081", "the pets service")
     weather_url: str = setting("WEATHER_URL", "http://127.0.0.1:8082", "the weather stub")
     recommendations_url: str = setting(

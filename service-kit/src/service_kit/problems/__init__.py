@@ -5,6 +5,7 @@
 """
 
 from service_kit.problems.base import REGISTRY, FieldError, Problem, ProblemType, problem_body
+from service_kit.problems.connection import RequestTimeout, TooManyConnections
 from service_kit.problems.protocol import (
     MethodNotImplemented,
     NotAcceptable,
@@ -63,8 +64,10 @@ __all__ = [
     "RecordProcessingFailed",
     "RequestHeaderFieldsTooLarge",
     "RequestInFlight",
+    "RequestTimeout",
     "ServiceUnavailable",
     "StoreUnavailable",
+    "TooManyConnections",
     "TooManyRequests",
     "Unauthorized",
     "UnsupportedMediaType",
