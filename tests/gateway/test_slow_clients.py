@@ -14,6 +14,7 @@ from aiohttp import web
 from gateway.app import create_app
 from gateway.settings import Settings
 from service_kit.slow_clients import LimitedAppRunner
+from tests.procs import service
 from tests.rawhttp import RawConnection
 
 Serve = Callable[..., Awaitable[int]]
@@ -65,7 +66,7 @@ async def test_half_a_head_gets_408_then_the_close(serve: Serve) -> None:
     assert reply.status == 408
     assert reply.headers["content-type"] == "application/problem+json"
     body = reply.json()
-    assert body["type"].endswith("/request-timeout")
+    assert str(body["type"]).endswith("/request-timeout")
     assert body["traceId"] == reply.headers["x-request-id"]
     assert "X-Slow" not in reply.body.decode()
     assert await conn.closed_within(1.0)
@@ -121,3 +122,20 @@ async def test_one_connection_past_the_cap_gets_503(serve: Serve, caps: dict[str
     again = await _open(port)
     await again.send(b"GET /healthz HTTP/1.1\r\nHost: petstore.test\r\n\r\n")
     assert (await again.reply()).status == 200
+
+
+async def test_the_gateway_process_times_out_half_a_head(redis_url: str) -> None:
+    """The same through `python -m gateway` (service_kit.runner serves every app this way)."""
+    env = {"REDIS_URL": redis_url, "HEADER_TIMEOUT_SECONDS": str(TIMEOUT)}
+    env["MAX_CONNECTIONS_PER_IP"] = "2"
+    async with service("gateway", env) as gw:
+        conn = await _open(gw.port)
+        await conn.send(b"GET /v1/pets HTTP/1.1\r\nHost: petstore.test\r\n")
+        reply = await conn.reply(within=TIMEOUT + 2)
+        assert reply.status == 408
+        page = await _open(gw.port)
+        await page.send(b"GET /problems/request-timeout HTTP/1.1\r\nHost: petstore.test\r\n\r\n")
+        assert (await page.reply()).status == 200  # the type URL resolves
+        second, third = await _open(gw.port), await _open(gw.port)
+        assert (await third.reply()).status == 503  # page and second hold the two slots
+        await second.close()

@@ -11,8 +11,8 @@ from typing import TypeVar
 from aiohttp import web
 
 from service_kit.logs import setup_logging
-from service_kit.protocol import ProblemAppRunner
 from service_kit.settings import SettingsError
+from service_kit.slow_clients import LimitedAppRunner
 
 log = logging.getLogger("service_kit.runner")
 
@@ -46,8 +46,8 @@ def serve(
 ) -> None:
     """Serve until SIGINT/SIGTERM; in-flight requests get ``shutdown_timeout`` to finish.
 
-    What ``web.run_app`` does, with ``ProblemAppRunner``: aiohttp's parser errors are
-    answered as problem details too.
+    What ``web.run_app`` does, with ``LimitedAppRunner``: aiohttp's parser errors are
+    answered as problem details too, and the app's connection limits apply.
     """
     setup_logging(service, log_level)
     install_uvloop()
@@ -70,7 +70,7 @@ def serve(
 
 
 async def _serve(app: web.Application, host: str, port: int, shutdown_timeout: float) -> None:
-    runner = ProblemAppRunner(
+    runner = LimitedAppRunner(
         app, handle_signals=True, access_log=None, shutdown_timeout=shutdown_timeout
     )
     await runner.setup()

@@ -1,5 +1,6 @@
 """The connection handler that enforces ``service_kit.connections``' limits, and the server
-and runner that serve an app with it (when the app sets ``CONNECTION_LIMITS``)."""
+and runner that serve an app with it (when the app sets ``CONNECTION_LIMITS``): parser
+errors are still answered by ``service_kit.protocol``, which these build on."""
 
 import asyncio
 from typing import Any
@@ -17,11 +18,11 @@ from service_kit.connections import (
     log,
     raw_problem,
 )
-from service_kit.middleware import PROBLEM_TYPE_BASE
+from service_kit.protocol import ProblemAppRunner, ProblemRequestHandler, ProblemServer
 
 
-class LimitedRequestHandler(RequestHandler):
-    """aiohttp's connection handler with read timeouts and a connection cap."""
+class LimitedRequestHandler(ProblemRequestHandler):
+    """The connection handler, with read timeouts and a connection cap."""
 
     def __init__(
         self, manager: web.Server, *, gate: ConnectionGate, type_base: str, **kwargs: Any
@@ -108,32 +109,36 @@ class LimitedRequestHandler(RequestHandler):
             timer.cancel()
 
 
-class LimitedServer(web.Server):
-    """aiohttp's low-level server whose connections are ``LimitedRequestHandler``s."""
+class LimitedServer(ProblemServer):
+    """The low-level server whose connections are ``LimitedRequestHandler``s."""
 
-    def __init__(self, server: web.Server, limits: ConnectionLimits, type_base: str) -> None:
+    def __init__(self, server: ProblemServer, limits: ConnectionLimits) -> None:
         super().__init__(
             server.request_handler,
             request_factory=server.request_factory,
             handler_cancellation=server.handler_cancellation,
-            loop=asyncio.get_running_loop(),
-            **server._kwargs,
+            type_base=server.type_base,
+            loop=server._handler_loop,
+            **server._handler_kwargs,
         )
         self._gate = ConnectionGate(limits)
-        self._type_base = type_base
 
     def __call__(self) -> RequestHandler:
         return LimitedRequestHandler(
-            self, gate=self._gate, type_base=self._type_base, loop=self._loop, **self._kwargs
+            self,
+            gate=self._gate,
+            type_base=self.type_base,
+            loop=self._handler_loop,
+            **self._handler_kwargs,
         )
 
 
-class LimitedAppRunner(web.AppRunner):
-    """``web.AppRunner`` applying the app's ``CONNECTION_LIMITS`` (none set: aiohttp's)."""
+class LimitedAppRunner(ProblemAppRunner):
+    """``ProblemAppRunner`` applying the app's ``CONNECTION_LIMITS``, when it sets them."""
 
     async def _make_server(self) -> web.Server:
         server = await super()._make_server()
         limits = self.app.get(CONNECTION_LIMITS)
-        if limits is None:
+        if limits is None or not isinstance(server, ProblemServer):
             return server
-        return LimitedServer(server, limits, self.app.get(PROBLEM_TYPE_BASE, "/problems/"))
+        return LimitedServer(server, limits)
