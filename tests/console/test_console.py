@@ -146,3 +146,46 @@ async def test_the_page_loads_nothing_from_outside_the_gateway(
     await expect(page.locator("#feed-state")).to_have_text("live", timeout=TIMEOUT_MS)
     assert any(url.endswith("/console/console.js") for url in requested)
     assert all(url.startswith(console_suite.gateway) for url in requested), requested
+
+
+async def test_a_session_started_from_a_preset_fills_its_journal_and_report(
+    page: Page, console_suite: RunningSuite
+) -> None:
+    await _open(page, console_suite)
+    form = page.locator("#session-form")
+    await expect(form.locator("select[name=preset] option[value=flaky-writes]")).to_have_count(
+        1, timeout=TIMEOUT_MS
+    )
+    await form.locator("select[name=preset]").select_option("flaky-writes")
+    await expect(page.locator("#preset-description")).not_to_be_empty()
+    await form.locator("input[name=name]").fill("console test")
+    await form.locator("button[type=submit]").click()
+    header = page.locator("#session-header")
+    await expect(header).to_contain_text("Fault-Session: ", timeout=TIMEOUT_MS)
+    session_id = (await header.inner_text()).split(": ", 1)[1].strip()
+
+    async with aiohttp.ClientSession() as http:
+        headers = {"Authorization": f"Bearer {console_suite.rw_token}", "Fault-Session": session_id}
+        statuses = []
+        for _ in range(2):  # flaky-writes: two 503s, then a commit whose answer is dropped
+            async with http.post(
+                f"{console_suite.gateway}/v1/pets",
+                json={"name": "Session", "species": "CAT"},
+                headers={**headers, "Idempotency-Key": "console-test-key"},
+            ) as resp:
+                statuses.append(resp.status)
+                await resp.read()
+        assert statuses == [503, 503]
+    await expect(page.locator("#journal-rows tr")).to_have_count(2, timeout=TIMEOUT_MS)
+    await expect(page.locator("#journal-rows tr.s5xx").first).to_be_visible()
+    report = page.locator('#report-rows tr[data-check="honours-retry-after"]')
+    await expect(report).to_be_visible(timeout=TIMEOUT_MS)
+    await expect(page.locator("#report-summary")).to_contain_text("passed")
+    # The feed, filtered by the session, shows just its exchanges.
+    await page.locator("#feed-filter").select_option(session_id)
+    await expect(page.locator("#feed-rows tr:visible")).to_have_count(2, timeout=TIMEOUT_MS)
+
+    row = page.locator("#session-list tr", has=page.locator("td", has_text=session_id))
+    await row.locator("button", has_text="End").click()
+    await expect(page.locator("#session-detail")).to_be_hidden(timeout=TIMEOUT_MS)
+    await expect(row).to_have_count(0)
