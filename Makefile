@@ -17,12 +17,22 @@ $(VENV)/.installed: requirements-dev.txt $(addsuffix /pyproject.toml,$(PRESENT))
 
 install: $(VENV)/.installed ## create the virtualenv and install everything
 
+# The OpenAPI linter (Redocly CLI), pinned by package.json and package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Redocly CLI would otherwise report usage and look for updates over the network.
+REDOCLY := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true node_modules/.bin/redocly
+
 run: install ## the whole suite locally (embedded Redis and Kafka), until Ctrl-C
 	$(VENV)/bin/petstore run
 
-lint: install
+lint: install node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) -m gateway.openapi > $(VENV)/openapi.json
+	$(REDOCLY) lint --config redocly.yaml --format stylish --max-problems 50 $(VENV)/openapi.json
 
 deadcode: install ## unused functions, methods and attributes (vulture; read its findings, they can be framework callbacks)
 	$(VENV)/bin/vulture

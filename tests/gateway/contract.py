@@ -61,7 +61,7 @@ def check_reply(reply: Reply) -> list[str]:
     problems = []
     for name, header in response.get("headers", {}).items():
         resolved = _resolve(header)
-        if header.get("required") and name not in reply.headers:
+        if resolved.get("required") and name not in reply.headers:
             problems.append(f"{reply.method} {template} {reply.status}: no {name} header")
         integer = resolved["schema"].get("type") == "integer"
         if integer and name in reply.headers and not reply.headers[name].isdigit():

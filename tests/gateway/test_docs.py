@@ -1,6 +1,7 @@
 """Problem type pages, the OpenAPI document and /docs."""
 
 import re
+from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
@@ -94,7 +95,7 @@ def test_every_error_is_problem_json_and_every_v1_op_is_secured() -> None:
                         status,
                     )
                 if status in ("429", "503"):
-                    assert response["headers"]["Retry-After"]["required"] is True
+                    assert _resolve(response["headers"]["Retry-After"])["required"] is True
 
 
 def test_request_bodies_are_closed() -> None:
@@ -113,6 +114,47 @@ def test_request_bodies_are_closed() -> None:
         assert schemas[name]["additionalProperties"] is False, name
 
 
+def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+    if "$ref" not in node:
+        return node
+    name = node["$ref"].rpartition("/")[2]
+    resolved: dict[str, Any] = spec()["components"]["headers"][name]
+    return resolved
+
+
+def test_no_reference_has_siblings() -> None:
+    """OpenAPI 3.1 ignores a Reference Object's siblings (`required` beside a `$ref`)."""
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, dict):
+            if "$ref" in node and "/components/schemas/" not in node["$ref"]:
+                assert set(node) <= {"$ref", "summary", "description"}, where
+            for key, value in node.items():
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{where}/{index}")
+
+    walk(spec(), "#")
+
+
+def test_every_resource_documents_head_options_405_406_501() -> None:
+    for path, item in spec()["paths"].items():
+        assert "options" in item, path
+        assert "204" in item["options"]["responses"], path
+        assert _resolve(item["options"]["responses"]["204"]["headers"]["Allow"])["required"]
+        if "get" in item:
+            assert set(item["head"]["responses"]) == set(item["get"]["responses"]), path
+            for status, response in item["head"]["responses"].items():
+                assert status[0] in "45" or "content" not in response, (path, status)
+        for method, op in item.items():
+            if method == "parameters":
+                continue
+            assert {"405", "406", "501"} <= set(op["responses"]), (method, path)
+            allow = op["responses"]["405"]["headers"]["Allow"]
+            assert _resolve(allow)["required"] is True, (method, path)
+
+
 def _normalise(path: str) -> str:
     return re.sub(r"\{[^}]+\}", "{}", path)
 
@@ -123,12 +165,12 @@ def test_every_route_the_gateway_serves_is_documented() -> None:
         (method.upper(), _normalise(path))
         for path, item in spec()["paths"].items()
         for method in item
-        if method != "parameters"
+        if method not in ("parameters", "head", "options")
     }
     served = {
         (route.method, _normalise(route.resource.canonical))
         for route in app.router.routes()
-        if route.resource is not None and route.method != "HEAD"
+        if route.resource is not None and route.method not in ("HEAD", "OPTIONS")
     }
     served.discard(("GET", "/problems/"))  # the same page as /problems
     assert served - documented == set()

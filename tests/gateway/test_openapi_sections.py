@@ -28,8 +28,11 @@ def test_an_added_section_brings_its_paths_and_schemas() -> None:
         "200",
         "401",
         "403",
+        "405",
+        "406",
         "429",
         "500",
+        "501",
         "503",
     }
     assert doc["components"]["schemas"]["Widget"] == {"type": "object"}

@@ -13,26 +13,33 @@ IDEMPOTENCY_KEY = (
 )
 
 
-def _header(description: str, schema: Schema) -> Schema:
-    return {"description": description, "schema": schema}
+def _header(description: str, schema: Schema, *, required: bool = False) -> Schema:
+    header: Schema = {"description": description, "schema": schema}
+    if required:
+        header["required"] = True
+    return header
 
 
 INT = {"type": "integer", "minimum": 0}
 STR = {"type": "string"}
 HEADERS: dict[str, Schema] = {
-    "X-Request-ID": _header("The request's trace id (also `traceId` in problems).", STR),
+    "X-Request-ID": _header(
+        "The request's trace id (also `traceId` in problems).", STR, required=True
+    ),
     "X-RateLimit-Limit": _header("Requests allowed per window.", INT),
     "X-RateLimit-Remaining": _header("Requests left in the current window.", INT),
     "X-RateLimit-Reset": _header("When the window resets (epoch seconds).", INT),
     "RateLimit-Policy": _header('IETF draft policy, e.g. `"default";q=1000;w=3600`.', STR),
     "RateLimit": _header('IETF draft state, e.g. `"default";r=998;t=3540`.', STR),
-    "Retry-After": _header("Seconds to wait before retrying.", INT),
-    "Location": _header("URL of the created resource (or of the status).", STR),
-    "ETag": _header('The resource version as a strong entity tag, e.g. `"3"`.', STR),
+    "Retry-After": _header("Seconds to wait before retrying.", INT, required=True),
+    "Location": _header("URL of the created resource (or of the status).", STR, required=True),
+    "ETag": _header('The resource version as a strong entity tag, e.g. `"3"`.', STR, required=True),
     "Link": _header('RFC 8288 links, e.g. the `rel="next"` page.', STR),
-    "Allow": _header("Methods the resource supports.", STR),
+    "Allow": _header("The methods the resource supports.", STR, required=True),
     "Idempotent-Replayed": _header("`true` when this is the stored first answer.", STR),
-    "WWW-Authenticate": _header(f"`{REALM}` (RFC 6750 error when a token was bad).", STR),
+    "WWW-Authenticate": _header(
+        f"`{REALM}` (RFC 6750 error when a token was bad).", STR, required=True
+    ),
 }
 
 RATE_HEADERS = (

@@ -5,6 +5,7 @@ from typing import Any
 
 from gateway.openapi.base import Schema, SectionBuilder
 from gateway.openapi.components import HEADERS, parameters
+from gateway.openapi.methods import add_method_semantics
 from service_kit.contract.schemas import component_schemas
 
 _DESCRIPTION = (
@@ -12,8 +13,10 @@ _DESCRIPTION = (
     "a page under {type_base}. Every /v1 request: maintenance (503) → token → "
     "rate limit (429) → 401 → 403 → routing (404/405) → handler. Rate limit: a "
     "fixed window per token subject (per client IP without a valid token). "
-    "Integers in bodies are written without a fraction or exponent (3, not 3.0), "
-    "else 422."
+    "Integers in bodies follow JSON Schema: an integral number such as 3.0 is the "
+    "integer 3 (3.5 is 422). Every resource answers OPTIONS (204 + `Allow`) and HEAD "
+    "wherever it answers GET; a method it does not serve is 405 + `Allow`, one the server "
+    "does not implement at all is 501."
 )
 _BEARER = {
     "type": "http",
@@ -40,6 +43,7 @@ def build(type_base: str, sections: Iterable[SectionBuilder]) -> dict[str, Any]:
         _merge(paths, section.paths, "path")
         _merge(schemas, section.schemas, "schema")
         _merge(params, section.parameters, "parameter")
+    add_method_semantics(paths)
     return {
         "openapi": "3.1.0",
         "info": {

@@ -37,6 +37,7 @@ def section() -> Section:
                             ref("schemas", "MedicalRecordStatus"),
                             "Retry-After",
                             "Link",
+                            sometimes=("Retry-After",),
                         )
                     },
                     errors=UPSTREAM_ERRORS,

@@ -1,7 +1,7 @@
 """Responses and operations: the problem answers every operation shares, and their headers."""
 
 from gateway.openapi.base import JSON, PROBLEM_JSON, Schema, ref
-from gateway.openapi.components import RATE_HEADERS
+from gateway.openapi.components import HEADERS, RATE_HEADERS
 
 # (status, description, extra headers, required extension members)
 _PROBLEMS: dict[int, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
@@ -13,6 +13,12 @@ _PROBLEMS: dict[int, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("requiredScope",),
     ),
     404: ("No such resource.", (), ()),
+    405: (
+        "The resource does not serve this method: `Allow` and `allowedMethods` list those it does.",
+        ("Allow",),
+        ("allowedMethods",),
+    ),
+    406: ("`Accept` admits neither application/json nor application/problem+json.", (), ()),
     409: ("Conflict: the id exists, or If-Match is stale (`currentVersion`).", (), ()),
     413: ("The body is larger than MAX_BODY_BYTES.", (), ()),
     415: ("The body is not application/json.", (), ()),
@@ -29,18 +35,32 @@ _PROBLEMS: dict[int, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("Retry-After",),
         ("retryAfter",),
     ),
+    501: ("A method this server does not implement at all (e.g. FOO).", (), ()),
     504: ("An upstream did not answer within the route's deadline.", (), ()),
 }
 
 
-def headers(names: tuple[str, ...], *, rate: bool, required: tuple[str, ...] = ()) -> Schema:
+# Headers sent only sometimes on the answers that name them (e.g. `Retry-After` on a
+# record's status only while it is PROCESSING; `Link` only when there is a next page).
+SOMETIMES = frozenset({"Link", "Idempotent-Replayed", *RATE_HEADERS})
+
+
+def _header(name: str, required: bool) -> Schema:
+    """A reference to the shared header when it is required as it says, else a copy that
+    says so (in OpenAPI 3.1 a `$ref`'s siblings are ignored: no `required` beside one)."""
+    if HEADERS[name].get("required", False) == required:
+        return ref("headers", name)
+    return {k: v for k, v in HEADERS[name].items() if k != "required"} | (
+        {"required": True} if required else {}
+    )
+
+
+def headers(names: tuple[str, ...], *, rate: bool, sometimes: tuple[str, ...] = ()) -> Schema:
+    """``X-Request-ID`` and ``names`` (required unless sent only at times), and the
+    rate-limit headers on rate-limited routes."""
+    optional = SOMETIMES | set(sometimes)
     all_names = ("X-Request-ID", *names, *(RATE_HEADERS if rate else ()))
-    return {
-        name: {**ref("headers", name), **({"required": True} if name in required else {})}
-        if name in required
-        else ref("headers", name)
-        for name in all_names
-    }
+    return {name: _header(name, name not in optional) for name in all_names}
 
 
 def problem(status: int, *, rate: bool = True) -> Schema:
@@ -50,13 +70,22 @@ def problem(status: int, *, rate: bool = True) -> Schema:
         schema = {"allOf": [schema, {"required": list(members)}]}
     return {
         "description": description,
-        "headers": headers(extra, rate=rate and status != 503, required=extra),
+        "headers": headers(extra, rate=rate and status != 503),
         "content": {PROBLEM_JSON: {"schema": schema}},
     }
 
 
-def ok(description: str, schema: Schema | None, *names: str, rate: bool = True) -> Schema:
-    response: Schema = {"description": description, "headers": headers(names, rate=rate)}
+def ok(
+    description: str,
+    schema: Schema | None,
+    *names: str,
+    rate: bool = True,
+    sometimes: tuple[str, ...] = (),
+) -> Schema:
+    response: Schema = {
+        "description": description,
+        "headers": headers(names, rate=rate, sometimes=sometimes),
+    }
     if schema is not None:
         response["content"] = {JSON: {"schema": schema}}
     return response
