@@ -43,7 +43,8 @@ def build(type_base: str, sections: Iterable[SectionBuilder]) -> dict[str, Any]:
         _merge(paths, section.paths, "path")
         _merge(schemas, section.schemas, "schema")
         _merge(params, section.parameters, "parameter")
-    add_method_semantics(paths)
+    # HEAD and OPTIONS are documented once every service answers them (service_kit.methods).
+    add_method_semantics(paths, head_and_options=False)
     return {
         "openapi": "3.1.0",
         "info": {

@@ -2,6 +2,8 @@
 OPTIONS on every resource (204 + Allow), and the answers every operation may get whatever
 it is (405 + Allow for a method the resource does not serve, 406, 501 for unknown ones)."""
 
+import re
+
 from gateway.openapi.base import Schema
 from gateway.openapi.responses import headers, problem
 
@@ -22,14 +24,25 @@ def _head(get: Schema) -> Schema:
     }
 
 
+def _any_value(name: str) -> Schema:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "Any value: OPTIONS describes the resource, not one item.",
+    }
+
+
 def _options(path: str, item: Schema) -> Schema:
+    """/v1 passes the same gate as GET (token, rate limit, scope); elsewhere, no token."""
     served = [m.upper() for m in _METHODS if m in item or (m == "head" and "get" in item)]
     first = next(item[m] for m in _METHODS if m in item)
-    gated = path.startswith(("/v1/", "/admin/"))
-    return {
+    gated = path.startswith("/v1/")
+    op: Schema = {
         "operationId": first["operationId"] + "Options",
         "summary": f"The methods this resource serves (Allow: {', '.join(served)})",
-        "security": first["security"],
+        "security": first["security"] if gated else [],
         "responses": {
             "204": {
                 "description": f"No body; `Allow: {', '.join(served)}`.",
@@ -38,6 +51,10 @@ def _options(path: str, item: Schema) -> Schema:
             **{k: v for k, v in first["responses"].items() if gated and k in _GATE},
         },
     }
+    names = re.findall(r"\{([^}]+)\}", path)
+    if names:
+        op["parameters"] = [_any_value(name) for name in names]
+    return op
 
 
 _GATE = ("401", "403", "404", "429", "500", "503")
@@ -52,11 +69,11 @@ def _always(path: str) -> dict[str, Schema]:
     }
 
 
-def add_method_semantics(paths: dict[str, Schema]) -> None:
+def add_method_semantics(paths: dict[str, Schema], *, head_and_options: bool = True) -> None:
     for path, item in paths.items():
-        if "get" in item and "head" not in item:
+        if head_and_options and "get" in item and "head" not in item:
             item["head"] = _head(item["get"])
-        if "options" not in item:
+        if head_and_options and "options" not in item:
             item["options"] = _options(path, item)
         for method in (*_METHODS, "options"):
             if method in item:
