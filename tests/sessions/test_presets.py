@@ -6,6 +6,7 @@ import orjson
 import pytest
 
 from gateway.openapi import document
+from gateway.sessions.model import parse_rules, rule_json
 from gateway.sessions.presets import PRESETS, preset_rules, presets_document
 
 REQUIRED = {
@@ -63,3 +64,10 @@ def test_the_document_is_plain_json_and_copies() -> None:
     assert PRESETS["flaky-writes"].rules[0]["steps"]
     with pytest.raises(KeyError):
         preset_rules("no-such-preset")
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_the_session_model_takes_every_preset(name: str) -> None:
+    rules = [rule_json(rule) for rule in parse_rules(preset_rules(name))]
+    assert len(rules) == len(PRESETS[name].rules)
+    assert all(rule["steps"] for rule in rules)
