@@ -13,7 +13,7 @@ import aiohttp
 
 from petstore_cli import chaos as chaos_command
 from petstore_cli.plan import endpoints
-from petstore_cli.tour import auth, limits, pets, records, upstreams
+from petstore_cli.tour import auth, edge, limits, pets, records, upstreams
 from petstore_cli.tour.chaos import chaos_steps
 from petstore_cli.tour.core import TIMEOUT, Part, Step, Tour
 from petstore_cli.tour.render import render
@@ -25,6 +25,7 @@ PARTS: list[Part] = [
     pets.bad_bodies,
     pets.updates,
     pets.access,
+    edge.protocol_edge,
     records.records,
     upstreams.upstreams,
     limits.rate_limit,
