@@ -161,7 +161,7 @@ async def access(t: Tour) -> None:
         "/v1/users/tour-user/preferences",
         204,
         token=t.rw,
-        json_body={"newsletter": True},
+        json_body={"emailNotifications": True, "theme": "dark"},  # the article's body
     )
     await t.step("read preferences", "GET", "/v1/users/tour-user/preferences", 200, token=t.rw)
     await t.step(
