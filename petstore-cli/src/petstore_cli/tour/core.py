@@ -13,6 +13,8 @@ from service_kit.auth import mint_token
 
 TIMEOUT = aiohttp.ClientTimeout(total=10)
 PROBLEM_MEMBERS = ("type", "title", "status", "detail", "instance", "traceId")
+# A request the server could not parse has no path it could quote: no `instance`.
+UNPARSED_MEMBERS = ("type", "title", "status", "detail", "traceId")
 
 Check = Callable[["Reply"], str | None]
 
@@ -94,13 +96,14 @@ class Tour:
         expect: int,
         headers_present: tuple[str, ...] = (),
         check: Check | None = None,
+        members: tuple[str, ...] = PROBLEM_MEMBERS,
         **kwargs: Any,
     ) -> Reply | None:
-        """One request, recorded as a step: the status, the headers and the check must hold."""
+        """One request, recorded as a step: the status, the headers and the check must hold
+        (and an error is a problem with ``members``)."""
         step = self._begin(name, method, path, expect, headers_present)
-        return self._judge(
-            step, await self.call(method, path, **kwargs), expect, headers_present, check
-        )
+        reply = await self.call(method, path, **kwargs)
+        return self._judge(step, reply, expect, headers_present, check, members)
 
     async def step_until(
         self,
@@ -137,14 +140,20 @@ class Tour:
         return step
 
     def _judge(
-        self, step: Step, reply: Reply, expect: int, headers: tuple[str, ...], check: Check | None
+        self,
+        step: Step,
+        reply: Reply,
+        expect: int,
+        headers: tuple[str, ...],
+        check: Check | None,
+        members: tuple[str, ...] = PROBLEM_MEMBERS,
     ) -> Reply | None:
         if reply.status == 0:
             step.got = f"no answer ({reply.body})"
             return None
         missing = [h for h in headers if h not in reply.headers]
         problem = None
-        if reply.status >= 400 and not is_problem(reply):
+        if reply.status >= 400 and not is_problem(reply, members):
             problem = "not a problem+json body"
         problem = problem or (check(reply) if check and reply.status == expect else None)
         step.got = str(reply.status) + (f" (missing {', '.join(missing)})" if missing else "")
@@ -160,13 +169,13 @@ class Tour:
 Part = Callable[[Tour], Awaitable[None]]
 
 
-def is_problem(reply: Reply) -> bool:
+def is_problem(reply: Reply, members: tuple[str, ...] = PROBLEM_MEMBERS) -> bool:
     ctype = reply.headers.get("Content-Type", "")
     body = reply.body
     return (
         ctype.startswith("application/problem+json")
         and isinstance(body, dict)
-        and all(k in body for k in PROBLEM_MEMBERS)
+        and all(k in body for k in members)
     )
 
 

@@ -2,7 +2,7 @@
 
 import uuid
 
-from petstore_cli.tour.core import Check, Reply, Tour, has
+from petstore_cli.tour.core import Check, Reply, Tour, has, header
 
 # What a pet answers to (RFC 9110: HEAD wherever GET works).
 PET_METHODS = ("GET", "HEAD", "PUT", "PATCH", "DELETE")
@@ -63,6 +63,7 @@ async def bad_bodies(t: Tour) -> None:
         "POST",
         "/v1/pets",
         415,
+        ("Accept-Post",),
         token=t.rw,
         data=b"name=Rex",
         headers={"Content-Type": "application/x-www-form-urlencoded"},
@@ -131,6 +132,17 @@ async def updates(t: Tour) -> None:
         data=b'{"status": "PENDING"}',
     )
     await t.step("patch invalid", "PATCH", path, 422, token=t.rw, json_body={"status": "SOLD"})
+    await t.step(
+        "patch not JSON",
+        "PATCH",
+        path,
+        415,
+        ("Accept-Patch",),
+        header("Accept-Patch", "application/merge-patch+json"),
+        token=t.rw,
+        data=b"status=PENDING",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     await t.step(
         "method not allowed",
         "POST",
