@@ -1,15 +1,14 @@
 """Shared fixtures: real Redis-protocol and Kafka-protocol servers on free ports, tokens."""
 
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 import redis.asyncio as aioredis
 
 from petstore_cli.embedded import Server, free_port, kafka_server, redis_server
 from service_kit.auth import mint_token
-
-TEST_SECRET = "test-secret-not-for-production-0123456789"
+from tests.support import TEST_SECRET, TokenFactory
 
 
 @pytest.fixture(scope="session")
@@ -59,9 +58,6 @@ async def redis_client(redis_url: str, key_prefix: str) -> AsyncIterator[aioredi
     if keys:
         await client.delete(*keys)
     await client.aclose()
-
-
-TokenFactory = Callable[..., str]
 
 
 @pytest.fixture

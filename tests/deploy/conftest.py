@@ -7,10 +7,16 @@ import pytest
 import yaml
 
 from tests.deploy.dockerfile import Dockerfile
-from tests.deploy.repo import COMPOSE_FILE, ROOT, SERVICES, SHARED_LIBRARY, SUITE_ENV, read_env_file
+from tests.deploy.repo import (
+    COMPOSE_FILE,
+    ROOT,
+    SERVICES,
+    SHARED_LIBRARY,
+    SUITE_ENV,
+    Compose,
+    read_env_file,
+)
 from tests.deploy.wheels import build_wheels
-
-Compose = dict[str, Any]
 
 
 @pytest.fixture(scope="session")

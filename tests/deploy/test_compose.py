@@ -14,7 +14,6 @@ from tests.deploy.composefile import (
     render_command,
     seconds,
 )
-from tests.deploy.conftest import Compose
 from tests.deploy.repo import (
     INFRASTRUCTURE,
     PUBLISHED,
@@ -22,6 +21,7 @@ from tests.deploy.repo import (
     SCALABLE,
     SERVICES,
     SUITE_ENV_REL,
+    Compose,
     Service,
 )
 

@@ -1,7 +1,6 @@
 """Upstream failure mapping (docs/architecture.md) through the gateway: each way a stub can
 fail, switched on by its fault API."""
 
-import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -9,7 +8,9 @@ from typing import Any
 
 import pytest
 
+from service_kit.faults.spec import Mode
 from tests.e2e.client import Api, Reply, check_problem
+from tests.support import wait_until
 
 ROUTES = {"weather": "weather-stub", "recommendations": "recommendations-stub"}
 DEADLINES = {"weather": 2.0, "recommendations": 1.0}  # the suite's *_TIMEOUT_MS
@@ -70,7 +71,19 @@ FAULT_CASES = [
     ),
 ]
 
+# Faults under which the stub still answers, in time: the route answers 200.
+PASSING_CASES = [
+    FaultCase("healthy", {"mode": "healthy"}, 200, ""),
+    FaultCase("latency-within-deadline", {"mode": "latency", "delayMs": 300}, 200, ""),
+]
+
 SetFault = Callable[[str, dict[str, Any]], Awaitable[None]]
+
+
+def test_every_fault_mode_has_a_case_through_the_gateway() -> None:
+    """A new fault mode needs its case here (one line in FAULT_CASES or PASSING_CASES)."""
+    covered = {case.spec["mode"] for case in FAULT_CASES + PASSING_CASES}
+    assert covered == set(Mode)
 
 
 @pytest.fixture
@@ -102,13 +115,13 @@ async def set_fault(api: Api, pet: str) -> AsyncIterator[SetFault]:
 
 
 async def wait_for_200(api: Api, path: str) -> Reply:
-    deadline = time.monotonic() + RECOVERY_SECONDS
-    while True:
-        reply = await api.send("GET", path)
-        if reply.status == 200 or time.monotonic() > deadline:
-            assert reply.status == 200, reply
-            return reply
-        await asyncio.sleep(0.2)
+    return await wait_until(
+        lambda: api.send("GET", path),
+        lambda reply: reply.status == 200,
+        within=RECOVERY_SECONDS,
+        interval=0.2,
+        what=f"200 from {path}",
+    )
 
 
 async def stub_requests(api: Api, route: str) -> int:
@@ -139,6 +152,25 @@ async def test_upstream_failure(
         assert deadline - 0.05 <= reply.elapsed <= deadline + MARGIN, reply.elapsed
     else:
         assert reply.elapsed < 0.5, reply.elapsed
+
+
+@pytest.mark.parametrize(
+    ("case", "route"),
+    [
+        pytest.param(case, route, id=f"{route}-{case.id}")
+        for case in PASSING_CASES
+        for route in case.routes
+    ],
+)
+async def test_upstream_answer_under_a_passing_fault(
+    api: Api, pet: str, set_fault: SetFault, case: FaultCase, route: str
+) -> None:
+    await set_fault(route, case.spec)
+    reply = await api.send("GET", f"/v1/pets/{pet}/{route}")
+    assert reply.status == case.status, reply
+    assert reply.headers["Content-Type"].startswith("application/json"), reply
+    assert isinstance(reply.json(), dict), reply
+    assert reply.elapsed < DEADLINES[route], reply.elapsed
 
 
 async def test_open_circuit_answers_503_without_calling(

@@ -5,17 +5,14 @@ its replies for stack traces, file paths and upstream error bodies.
 """
 
 import dataclasses
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
-import orjson
 import pytest
 import redis.asyncio as aioredis
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from multidict import CIMultiDictProxy
-from yarl import URL
 
 from gateway.app import create_app
 from gateway.settings import Settings
@@ -23,64 +20,10 @@ from pets_service.app import create_app as create_pets_app
 from pets_service.settings import Settings as PetsSettings
 from petstore_cli.embedded import free_port
 from service_kit.metrics_port import METRICS_ADDRESS
-from tests.conftest import TEST_SECRET, TokenFactory
 from tests.gateway.fakes import fake_pets_app
-from tests.gateway.leaks import RECORDED, Reply, scan
-
-BASE = "http://petstore.test/problems/"
-
-
-class Client:
-    """An HTTP client for one gateway; records every reply."""
-
-    def __init__(
-        self, base_url: str, session: aiohttp.ClientSession, metrics_url: str = ""
-    ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.session = session
-        self.metrics_url = metrics_url  # GET /metrics, on the gateway's internal port
-
-    async def metrics(self) -> str:
-        async with self.session.get(self.metrics_url) as resp:
-            assert resp.status == 200
-            return await resp.text()
-
-    async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        token: str | None = None,
-        headers: dict[str, str] | None = None,
-        json: Any = None,
-        data: Any = None,
-    ) -> Reply:
-        all_headers = dict(headers or {})
-        if token is not None:
-            all_headers["Authorization"] = f"Bearer {token}"
-        if json is not None:
-            data = orjson.dumps(json)
-            all_headers.setdefault("Content-Type", "application/json")
-        async with self.session.request(
-            method, URL(self.base_url + path, encoded=True), headers=all_headers, data=data
-        ) as resp:
-            reply = Reply(
-                method, path, resp.status, CIMultiDictProxy(resp.headers.copy()), await resp.read()
-            )
-        RECORDED.append(reply)
-        return reply
-
-    async def get(self, path: str, **kw: Any) -> Reply:
-        return await self.request("GET", path, **kw)
-
-
-@dataclasses.dataclass
-class Upstream:
-    server: TestServer
-
-    @property
-    def url(self) -> str:
-        return str(self.server.make_url("")).rstrip("/")
+from tests.gateway.leaks import RECORDED, scan
+from tests.gateway.support import BASE, Client, GatewayFactory, PetsStarter, Upstream
+from tests.support import TEST_SECRET, TokenFactory
 
 
 @pytest.fixture
@@ -89,9 +32,6 @@ async def fake_pets() -> AsyncIterator[Upstream]:
     await server.start_server()
     yield Upstream(server)
     await server.close()
-
-
-PetsStarter = Callable[..., Awaitable[str]]
 
 
 @pytest.fixture
@@ -133,9 +73,6 @@ def settings(redis_url: str, key_prefix: str, fake_pets: Upstream) -> Settings:
         maintenance_refresh_seconds=0.1,
         metrics_port=0,
     )
-
-
-GatewayFactory = Callable[..., Awaitable[Client]]
 
 
 @pytest.fixture

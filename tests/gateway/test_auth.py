@@ -7,8 +7,8 @@ import time
 import jwt
 import pytest
 
-from tests.conftest import TEST_SECRET, TokenFactory
-from tests.gateway.conftest import BASE, Client
+from tests.gateway.support import BASE, Client
+from tests.support import TEST_SECRET, TokenFactory
 
 REALM = 'Bearer realm="PetStore API"'
 

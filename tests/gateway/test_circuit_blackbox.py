@@ -5,7 +5,7 @@
 import asyncio
 import statistics
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,10 +14,11 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from petstore_cli.embedded import free_port
-from tests.gateway.conftest import BASE, Client, GatewayFactory, PetsStarter
 from tests.gateway.contract import check_reply
 from tests.gateway.fakes import raw_server
 from tests.gateway.leaks import RECORDED, Reply
+from tests.gateway.support import BASE, Client, GatewayFactory, PetsStarter
+from tests.support import until
 from weather_stub.app import create_app as create_weather
 
 RESET = 0.5  # CIRCUIT_RESET_SECONDS of these gateways
@@ -101,13 +102,6 @@ def assert_circuit_open(reply: Reply, reset: float = RESET) -> None:
     assert "X-RateLimit-Remaining" in reply.headers  # it passed the limiter like any /v1 answer
 
 
-async def until(check: Callable[[], Awaitable[bool]], within: float) -> None:
-    deadline = time.monotonic() + within
-    while not await check():
-        assert time.monotonic() < deadline, "condition not met before the deadline"
-        await asyncio.sleep(0.02)
-
-
 async def open_weather_circuit(suite: Suite, rw: str) -> None:
     await suite.weather.fault({"mode": "error", "status": 500})
     for _ in range(5):
@@ -146,7 +140,7 @@ async def test_successful_trial_closes_the_circuit(suite: Suite, rw: str) -> Non
     async def answered() -> bool:
         return (await suite.weather_reply(rw)).status != 503
 
-    await until(answered, within=RESET + 1)
+    await until(answered, within=RESET + 1, interval=0.02)
     assert await suite.weather.requests() == before + 1  # the trial only
     assert (await suite.weather_reply(rw)).status == 200
     text = await metrics(suite.gw)
@@ -178,7 +172,7 @@ async def test_half_open_lets_one_trial_through_and_refuses_the_rest(suite: Suit
     async def trial_reached_the_stub() -> bool:
         return await suite.weather.requests() == before + 1
 
-    await until(trial_reached_the_stub, within=1)
+    await until(trial_reached_the_stub, within=1, interval=0.02)
     others = await asyncio.gather(*(suite.weather_reply(rw) for _ in range(3)))
     for reply in others:
         assert_circuit_open(reply)
@@ -229,7 +223,7 @@ async def test_pets_service_circuit(make_gateway: GatewayFactory, rw: str) -> No
         async def answered() -> bool:
             return (await gw.get("/v1/pets", token=rw)).status == 200
 
-        await until(answered, within=RESET + 1)
+        await until(answered, within=RESET + 1, interval=0.02)
         assert raw.connections == 6
         assert state_line("pets", "closed") in await metrics(gw)
 

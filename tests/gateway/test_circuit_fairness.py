@@ -4,9 +4,9 @@ is down (502/503/504, resets, refusals, timeouts) still opens it (docs/security.
 
 import pytest
 
-from tests.conftest import TokenFactory
-from tests.gateway.conftest import Client, GatewayFactory
+from tests.gateway.support import Client, GatewayFactory
 from tests.gateway.test_circuit_blackbox import assert_circuit_open, state_line
+from tests.support import TokenFactory
 
 
 async def test_one_clients_500s_do_not_open_the_pets_circuit(

@@ -11,9 +11,9 @@ from aiohttp.test_utils import TestServer
 
 from petstore_cli.embedded import free_port
 from recommendations_stub.app import create_app as create_recommendations
-from tests.gateway.conftest import BASE, Client, GatewayFactory, PetsStarter
 from tests.gateway.contract import check_reply
 from tests.gateway.leaks import RECORDED
+from tests.gateway.support import BASE, Client, GatewayFactory, PetsStarter
 from weather_stub.app import create_app as create_weather
 
 MISSING_PET = "0190f7a4-8c1e-7cc3-9d2a-5b6f1e0c2a11"

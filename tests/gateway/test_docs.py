@@ -10,9 +10,9 @@ from gateway.app import create_app
 from gateway.routes import PETS_ROUTES
 from gateway.settings import Settings
 from service_kit.problems import REGISTRY
-from tests.gateway.conftest import BASE, Client
 from tests.gateway.contract import check_reply, spec
 from tests.gateway.leaks import Reply
+from tests.gateway.support import BASE, Client
 
 
 async def test_every_problem_type_has_a_page(gw: Client) -> None:

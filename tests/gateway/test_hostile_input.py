@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from tests.gateway.conftest import Client
+from tests.gateway.support import Client
 
 
 async def raw_request(client: Client, request: bytes) -> bytes:

@@ -3,7 +3,6 @@ reuse, what is sent, bodies in every framing, the connection limit, deadlines, a
 way an answer can be broken."""
 
 import asyncio
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,6 +14,7 @@ from aiohttp.test_utils import TestServer
 from gateway.http1 import Dropped, Malformed, NotSent, Pool
 from petstore_cli.embedded import free_port
 from tests.gateway.fakes import RawServer, raw_server
+from tests.support import until
 
 LIMIT = 64 * 1024
 
@@ -179,10 +179,8 @@ async def test_connection_closed_by_the_server_is_not_reused(make_pool: Any) -> 
         raw.reply = answer(b"HTTP/1.1 200 OK\nContent-Length: 2\n", b"ok")  # then it closes
         pool = make_pool(raw.url)
         assert (await pool.request("GET", "/", {})).body == b"ok"
-        deadline = time.monotonic() + 2
-        while pool.connections:  # the close reaches the idle connection
-            assert time.monotonic() < deadline
-            await asyncio.sleep(0.005)
+        # the close reaches the idle connection
+        await until(lambda: not pool.connections, within=2, interval=0.005)
         assert (await pool.request("GET", "/", {})).body == b"ok"
         assert raw.connections == 2
 
@@ -306,10 +304,7 @@ async def test_closing_the_pool_closes_connections_in_use(
 ) -> None:
     pool = make_pool(url_of(server))
     pending = asyncio.ensure_future(pool.request("GET", "/slow?s=5", {}))
-    deadline = time.monotonic() + 2
-    while not pool.connections:
-        assert time.monotonic() < deadline
-        await asyncio.sleep(0.005)
+    await until(lambda: bool(pool.connections), within=2, interval=0.005)
     await pool.close()
     with pytest.raises(Dropped):
         await pending

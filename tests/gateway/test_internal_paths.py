@@ -3,8 +3,8 @@
 
 import asyncio
 
-from tests.gateway.conftest import GatewayFactory, Upstream
 from tests.gateway.fakes import READY_CALLS
+from tests.gateway.support import GatewayFactory, Upstream
 
 
 async def test_readyz_is_rate_limited_per_ip(make_gateway: GatewayFactory) -> None:

@@ -3,7 +3,6 @@
 import asyncio
 import random
 import time
-from collections.abc import Awaitable, Callable
 
 import pytest
 
@@ -11,18 +10,9 @@ from gateway.maintenance import MaintenanceFlag
 from gateway.resp import RespClient
 from gateway.storage import Storage
 from service_kit.redis_client import connect
-from tests.conftest import TokenFactory
-from tests.gateway.conftest import BASE, Client, GatewayFactory
 from tests.gateway.leaks import Reply
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], within: float = 2.0) -> None:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if await check():
-            return
-        await asyncio.sleep(0.02)
-    pytest.fail("condition not met before the deadline")
+from tests.gateway.support import BASE, Client, GatewayFactory
+from tests.support import TokenFactory, until
 
 
 async def put(gw: Client, token: str, body: object) -> Reply:
@@ -85,14 +75,14 @@ async def test_replicas_agree_within_a_second(
     async def second_is_down() -> bool:
         return (await second.get("/v1/pets", token=rw)).status == 503
 
-    await eventually(second_is_down, within=1.5)
+    await until(second_is_down, within=1.5, interval=0.02)
     assert time.monotonic() - started < 1.0
     await put(first, admin, {"enabled": False})
 
     async def second_is_up() -> bool:
         return (await second.get("/v1/pets", token=rw)).status == 200
 
-    await eventually(second_is_up, within=1.5)
+    await until(second_is_up, within=1.5, interval=0.02)
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """/metrics: requests by route and status, latency, rate-limit decisions, maintenance gauge."""
 
-from tests.gateway.conftest import Client
+from tests.gateway.support import Client
 
 
 async def test_metrics_by_route_and_status(gw: Client, rw: str) -> None:

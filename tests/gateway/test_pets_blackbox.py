@@ -1,17 +1,15 @@
 """Black-box: the real pets service and real Redis behind the gateway. Every reply is also
 checked against the OpenAPI document."""
 
-import asyncio
-import time
 import uuid
 from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import TokenFactory
-from tests.gateway.conftest import BASE, Client, GatewayFactory, PetsStarter
 from tests.gateway.contract import check_reply
-from tests.gateway.leaks import RECORDED
+from tests.gateway.leaks import RECORDED, Reply
+from tests.gateway.support import BASE, Client, GatewayFactory, PetsStarter
+from tests.support import TokenFactory, wait_until
 
 
 @pytest.fixture
@@ -174,15 +172,17 @@ async def test_medical_record_accepted_through_the_gateway(
     pet = (await real.request("POST", "/v1/pets", token=rw, json=PET)).json()
     record = {"type": "VACCINATION", "date": "2024-05-01", "vaccine": "Rabies"}
     headers = {"Idempotency-Key": f"k-{uuid.uuid4()}"}
-    deadline = time.monotonic() + 20
-    while True:  # the producer connects in the background: 503 + Retry-After until then
-        accepted = await real.request(
+
+    async def post() -> Reply:
+        reply = await real.request(
             "POST", f"/v1/pets/{pet['id']}/medical-records", token=rw, json=record, headers=headers
         )
-        if accepted.status != 503 or time.monotonic() > deadline:
-            break
-        assert int(accepted.headers["Retry-After"]) > 0
-        await asyncio.sleep(0.2)
+        if reply.status == 503:
+            assert int(reply.headers["Retry-After"]) > 0
+        return reply
+
+    # The producer connects in the background: 503 + Retry-After until then.
+    accepted = await wait_until(post, lambda r: r.status != 503, within=20, interval=0.2)
     assert accepted.status == 202
     body = accepted.json()
     assert body["status"] == "PROCESSING"

@@ -4,8 +4,8 @@ from collections.abc import AsyncIterator
 
 import orjson
 
-from tests.conftest import TokenFactory
-from tests.gateway.conftest import Client, GatewayFactory
+from tests.gateway.support import Client, GatewayFactory
+from tests.support import TokenFactory
 
 
 async def test_forwards_method_path_query_body_and_listed_headers(gw: Client, rw: str) -> None:

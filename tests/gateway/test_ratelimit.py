@@ -9,8 +9,8 @@ import pytest
 import redis.asyncio as aioredis
 
 from petstore_cli.embedded import Server
-from tests.conftest import TokenFactory
-from tests.gateway.conftest import BASE, Client, GatewayFactory
+from tests.gateway.support import BASE, Client, GatewayFactory
+from tests.support import TokenFactory
 
 RATE_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 

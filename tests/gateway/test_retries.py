@@ -12,8 +12,9 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from petstore_cli.embedded import free_port
-from tests.gateway.conftest import BASE, Client, GatewayFactory, PetsStarter
 from tests.gateway.fakes import fake_pets_app, raw_server
+from tests.gateway.support import BASE, Client, GatewayFactory, PetsStarter
+from tests.support import until
 from weather_stub.app import create_app as create_weather
 
 
@@ -58,11 +59,12 @@ async def test_retry_reaches_an_upstream_that_came_up(
         pets_service_url=f"http://127.0.0.1:{port}", retry_wait_seconds=(0.4, 0.4)
     )
     pending = asyncio.create_task(gw.get("/v1/pets/echo", token=rw))
-    deadline = time.monotonic() + 0.3
-    while retries("pets", 1) not in await metrics(gw):  # refused once, now waiting to retry
-        assert time.monotonic() < deadline
+
+    async def waiting_to_retry() -> bool:  # refused once, now waiting to retry
         assert not pending.done()
-        await asyncio.sleep(0.01)
+        return retries("pets", 1) in await metrics(gw)
+
+    await until(waiting_to_retry, within=0.3, interval=0.01, what="the first refusal")
     server = TestServer(fake_pets_app(), port=port)
     await server.start_server()
     try:

@@ -8,8 +8,8 @@ import jwt
 import pytest
 
 from service_kit.tokens import LEEWAY_SECONDS, MAX_LIFETIME_SECONDS
-from tests.conftest import TEST_SECRET
-from tests.gateway.conftest import Client
+from tests.gateway.support import Client
+from tests.support import TEST_SECRET
 
 
 def _token(headers: dict[str, object] | None = None, **over: object) -> str:

@@ -5,7 +5,7 @@ raw sockets, since no client library sends such header bytes."""
 import pytest
 from yarl import URL
 
-from tests.gateway.conftest import Client, GatewayFactory, PetsStarter
+from tests.gateway.support import Client, GatewayFactory, PetsStarter
 from tests.rawhttp import exchange
 
 BAD_TOKENS = [

@@ -5,8 +5,8 @@ import time
 import pytest
 
 from petstore_cli.embedded import free_port
-from tests.gateway.conftest import BASE, Client, GatewayFactory
 from tests.gateway.fakes import raw_server
+from tests.gateway.support import BASE, Client, GatewayFactory
 
 
 def assert_problem(reply_status: int, body: dict[str, object], status: int, slug: str) -> None:

@@ -8,8 +8,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from pets_service.app import create_app
 from pets_service.settings import Settings
 from petstore_cli.embedded import free_port
-from tests.conftest import TEST_SECRET, TokenFactory
 from tests.pets_service.helpers import BASE, Client, bearer
+from tests.support import TEST_SECRET, TokenFactory
 
 
 @pytest.fixture

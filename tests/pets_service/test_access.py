@@ -4,8 +4,8 @@ import uuid
 
 import pytest
 
-from tests.conftest import TokenFactory
 from tests.pets_service.helpers import Client, bearer, create_pet, problem
+from tests.support import TokenFactory
 
 REALM = 'Bearer realm="PetStore API"'
 

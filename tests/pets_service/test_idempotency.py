@@ -10,10 +10,10 @@ from aiohttp.test_utils import TestClient, TestServer
 from pets_service.app import create_app
 from pets_service.settings import Settings
 from pets_service.storage.keys import Keys
-from tests.conftest import TokenFactory
 from tests.pets_service.helpers import Client, bearer, problem
 from tests.records_worker.helpers import read_topic
 from tests.records_worker.intake import pets_settings, vaccination_body
+from tests.support import TokenFactory
 
 REX = {"name": "Rex", "species": "DOG"}
 

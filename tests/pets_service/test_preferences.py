@@ -5,8 +5,8 @@ from typing import Any
 import pytest
 import redis.asyncio as aioredis
 
-from tests.conftest import TokenFactory
 from tests.pets_service.helpers import Client, bearer, error_fields, problem
+from tests.support import TokenFactory
 
 URL = "/v1/users/alice/preferences"
 FULL = {

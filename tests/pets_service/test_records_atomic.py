@@ -14,8 +14,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from pets_service.app import create_app
 from petstore_cli.embedded import Server, free_port, kafka_server
 from tests.pets_service.helpers import create_pet
-from tests.records_worker.helpers import eventually
 from tests.records_worker.intake import pets_settings, vaccination_body
+from tests.support import wait_until
 
 
 class Cable:
@@ -109,7 +109,7 @@ async def test_redis_failing_after_the_broker_acknowledged_still_leaves_the_reco
                     match = f"{key_prefix}medical-record:*"
                     return len([key async for key in redis_client.scan_iter(match=match)])
 
-                await eventually(accepted, lambda count: count == 2)
+                await wait_until(accepted, lambda count: count == 2)
                 cable.cut()  # Redis becomes unreachable before the broker acknowledges it
             finally:
                 signal_to(broker, signal.SIGCONT)

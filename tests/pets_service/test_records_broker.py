@@ -12,8 +12,9 @@ from pets_service.app import create_app
 from petstore_cli.embedded import Server, free_port, kafka_server
 from records_worker.app import create_app as create_worker
 from tests.pets_service.helpers import Client, create_pet, problem
-from tests.records_worker.helpers import eventually, record_state
+from tests.records_worker.helpers import record_state
 from tests.records_worker.intake import pets_settings, vaccination_body, worker_settings
+from tests.support import wait_until
 
 
 @pytest.fixture
@@ -66,7 +67,7 @@ async def test_broker_down_is_503_without_a_trace_then_recovers_by_itself(
         assert (await api.get(f"/v1/pets/{pet['id']}", headers=rw)).status == 200
 
         broker.start()
-        await eventually(lambda: post_record(api, rw, pet["id"]), lambda r: r[0] == 202)
+        await wait_until(lambda: post_record(api, rw, pet["id"]), lambda r: r[0] == 202)
         assert len(await record_keys(redis_client, key_prefix)) == 2
 
 
@@ -83,7 +84,7 @@ async def test_service_starts_while_the_broker_is_down_and_publishes_once_it_is_
         assert headers["Retry-After"] == "5"
         late = kafka_server(port).start()
         try:
-            await eventually(lambda: post_record(api, rw, pet["id"]), lambda r: r[0] == 202)
+            await wait_until(lambda: post_record(api, rw, pet["id"]), lambda r: r[0] == 202)
         finally:
             late.kill()
 
@@ -139,7 +140,7 @@ async def test_records_lost_by_a_broker_restart_are_published_again_and_finished
         broker.kill()  # a crash; SIGTERM makes it wait for its clients
         broker.start()  # empty: no topic, no message, no offsets
         async with TestServer(create_worker(worker_settings(settings))):
-            state = await eventually(
+            state = await wait_until(
                 lambda: record_state(redis_client, key_prefix, record_id),
                 lambda s: s["status"] == "COMPLETED",
             )

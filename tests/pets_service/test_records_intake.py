@@ -14,10 +14,10 @@ from aiohttp.test_utils import TestClient, TestServer
 from pets_service.app import create_app
 from pets_service.settings import Settings
 from service_kit.medical_records import processing_key, record_key
-from tests.conftest import TokenFactory
 from tests.pets_service.helpers import Client, bearer, create_pet, error_fields, problem
-from tests.records_worker.helpers import eventually, read_topic
+from tests.records_worker.helpers import read_topic
 from tests.records_worker.intake import pets_settings, vaccination_body
+from tests.support import TokenFactory, wait_until
 
 
 @pytest.fixture
@@ -207,7 +207,7 @@ async def test_republishes_records_left_processing(
         # Once finished (here by hand; the worker does it for real), it is left alone and
         # leaves the set of unfinished records.
         await redis_client.hset(record_key(key_prefix, record_id), "status", "COMPLETED")
-        await eventually(
+        await wait_until(
             lambda: redis_client.zscore(processing_key(key_prefix), record_id),
             lambda score: score is None,
         )

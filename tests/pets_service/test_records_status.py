@@ -11,10 +11,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from pets_service.app import create_app
 from pets_service.settings import Settings
 from records_worker.app import create_app as create_worker
-from tests.conftest import TokenFactory
 from tests.pets_service.helpers import BASE, Client, create_pet, problem
-from tests.records_worker.helpers import eventually
 from tests.records_worker.intake import pets_settings, vaccination_body, worker_settings
+from tests.support import TokenFactory, wait_until
 
 
 @pytest.fixture
@@ -52,7 +51,7 @@ async def final_status(api: Client, headers: dict[str, str], record_id: str) -> 
         await resp.read()
         return resp
 
-    return await eventually(poll, lambda r: r.status != 200 or "Retry-After" not in r.headers)
+    return await wait_until(poll, lambda r: r.status != 200 or "Retry-After" not in r.headers)
 
 
 async def test_processing_status_asks_to_poll_again(

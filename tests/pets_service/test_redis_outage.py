@@ -12,8 +12,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from pets_service.app import create_app
 from pets_service.settings import Settings
 from petstore_cli.embedded import Server, free_port
-from tests.conftest import TEST_SECRET
 from tests.pets_service.helpers import BASE, Client, create_pet, problem
+from tests.support import TEST_SECRET
 
 TIMEOUT_MS = 300
 

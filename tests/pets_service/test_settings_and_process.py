@@ -14,8 +14,8 @@ import pytest
 from pets_service.settings import Settings
 from petstore_cli.embedded import free_port
 from service_kit.settings import DEV_JWT_SECRET, SettingsError
-from tests.conftest import TokenFactory
 from tests.pets_service.helpers import bearer
+from tests.support import TokenFactory
 
 
 def test_defaults_follow_the_documented_configuration() -> None:

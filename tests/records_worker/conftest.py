@@ -4,14 +4,11 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from records_worker.app import create_app
 from records_worker.settings import Settings
-
-BASE = "http://problems.test/problems/"
-Client = TestClient[web.Request, web.Application]
+from tests.records_worker.helpers import BASE, Client
 
 
 @pytest.fixture

@@ -1,13 +1,13 @@
 """What the records-worker tests share: seeding records as the pets service would, the broker."""
 
-import asyncio
 import time
 import uuid
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import orjson
 import redis.asyncio as aioredis
+from aiohttp import web
+from aiohttp.test_utils import TestClient
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
@@ -27,7 +27,8 @@ from service_kit.medical_records import (
     record_key,
 )
 
-T = TypeVar("T")
+BASE = "http://problems.test/problems/"
+Client = TestClient[web.Request, web.Application]
 PET_ID = "01890a5d-ac96-774b-bcce-b302099a8057"
 
 
@@ -126,24 +127,6 @@ async def read_topic(
         return found
     finally:
         await consumer.stop()
-
-
-async def eventually(
-    probe: Callable[[], Awaitable[T]],
-    accept: Callable[[T], bool],
-    *,
-    within: float = 15.0,
-    interval: float = 0.05,
-) -> T:
-    """Poll ``probe`` until ``accept`` holds for its value; fail with the last value."""
-    deadline = time.monotonic() + within
-    value = await probe()
-    while not accept(value):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not reached within {within}s; last value: {value!r}")
-        await asyncio.sleep(interval)
-        value = await probe()
-    return value
 
 
 def metric(text: str, name: str) -> float:

@@ -5,8 +5,8 @@ from typing import Any
 
 from pets_service.settings import Settings as PetsSettings
 from records_worker.settings import Settings as WorkerSettings
-from tests.conftest import TEST_SECRET
 from tests.pets_service.helpers import BASE
+from tests.support import TEST_SECRET
 
 
 def pets_settings(

@@ -20,8 +20,7 @@ import aiohttp
 import redis.asyncio as aioredis
 
 from service_kit.medical_records import processing_key, record_key
-from tests.conftest import TokenFactory
-from tests.records_worker.helpers import eventually, metric, text
+from tests.records_worker.helpers import metric, text
 from tests.records_worker.intake import (
     pets_env,
     pets_settings,
@@ -30,6 +29,7 @@ from tests.records_worker.intake import (
     worker_settings,
 )
 from tests.records_worker.processes import Process, start
+from tests.support import TokenFactory, wait_until
 
 RECORDS = 1000
 CLIENTS = 20
@@ -108,7 +108,7 @@ async def test_no_record_lost_or_applied_twice_when_the_worker_is_killed(
             async def chaos() -> None:
                 nonlocal kills
                 while kills < KILLS:
-                    await eventually(
+                    await wait_until(
                         functools.partial(processed, workers[-1]),
                         lambda n: n >= KILL_AFTER,
                         within=30,
@@ -126,7 +126,7 @@ async def test_no_record_lost_or_applied_twice_when_the_worker_is_killed(
 
         assert statuses.count(202) == len(statuses) == RECORDS // CLIENTS * CLIENTS
         assert kills == 2
-        await eventually(
+        await wait_until(
             lambda: completed_count(redis_client, key_prefix, accepted),
             lambda n: n == len(accepted),
             within=DEADLINE,

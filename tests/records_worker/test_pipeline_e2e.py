@@ -1,6 +1,5 @@
 """The whole 202 pipeline through real processes: pets-service and records-worker on free ports."""
 
-import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -8,7 +7,6 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.conftest import TokenFactory
 from tests.records_worker.intake import (
     pets_env,
     pets_settings,
@@ -17,6 +15,7 @@ from tests.records_worker.intake import (
     worker_settings,
 )
 from tests.records_worker.processes import Process, start
+from tests.support import TokenFactory, wait_until
 
 
 @pytest.fixture
@@ -47,17 +46,23 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
 async def poll_status(
     http: aiohttp.ClientSession, url: str, headers: dict[str, str]
 ) -> dict[str, Any]:
-    """Poll as a client should: again after Retry-After while the record is PROCESSING."""
-    for _ in range(100):
+    """Poll as a client should: again after Retry-After while the record is PROCESSING (a
+    test need not wait the whole second it is offered)."""
+
+    async def status() -> dict[str, Any]:
         async with http.get(url, headers=headers) as resp:
             assert resp.status == 200
             body: dict[str, Any] = await resp.json()
             if body["status"] != "PROCESSING":
                 assert "Retry-After" not in resp.headers
-                return body
-            assert resp.headers["Retry-After"] == "1"
-        await asyncio.sleep(0.1)  # a test need not wait the whole second it is offered
-    raise AssertionError(f"{url} still PROCESSING")
+            else:
+                assert resp.headers["Retry-After"] == "1"
+            return body
+
+    final: dict[str, Any] = await wait_until(
+        status, lambda body: body["status"] != "PROCESSING", within=10, interval=0.1, what=url
+    )
+    return final
 
 
 async def test_post_202_poll_then_get_the_processed_record(

@@ -10,9 +10,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from petstore_cli.embedded import Server, free_port
 from records_worker.app import create_app
 from records_worker.settings import Settings
-from tests.records_worker.conftest import BASE, Client
 from tests.records_worker.helpers import (
-    eventually,
+    BASE,
+    Client,
     metric,
     produce,
     read_topic,
@@ -20,10 +20,11 @@ from tests.records_worker.helpers import (
     seed,
     vaccination,
 )
+from tests.support import wait_until
 
 
 async def completed(redis: aioredis.Redis, prefix: str, record_id: str) -> dict[str, Any]:
-    return await eventually(
+    return await wait_until(
         lambda: record_state(redis, prefix, record_id),
         lambda state: state["status"] == "COMPLETED",
     )
@@ -84,17 +85,20 @@ async def test_records_wait_out_a_redis_outage_uncommitted_then_complete_once(
         await seed(redis, prefix, second)
         await redis.save()  # the restarted server loads this snapshot: the entries survive
         async with TestClient(TestServer(create_app(settings))) as worker:
-            await eventually(lambda: worker.get("/readyz"), lambda r: r.status == 200)
+            await wait_until(lambda: worker.get("/readyz"), lambda r: r.status == 200)
             own_redis.stop()
             values = [orjson.dumps(first), orjson.dumps(second)]
             await produce(settings.kafka_bootstrap_servers, settings.topic, values)
 
             # Past the retry window the batch stops at the record and is fetched again.
-            await eventually(
+            await wait_until(
                 lambda: metrics_of(worker),
                 lambda text: metric(text, "records_retried_total") >= 4,
             )
-            resp = await worker.get("/readyz")
+            # Readiness is checked at most once a second: the outage shows within that.
+            resp = await wait_until(
+                lambda: worker.get("/readyz"), lambda r: r.status != 200, within=2.5
+            )
             assert resp.status == 503
             assert resp.headers["Retry-After"] == "1"
             body = await resp.json(content_type=None)
@@ -107,7 +111,10 @@ async def test_records_wait_out_a_redis_outage_uncommitted_then_complete_once(
                 state = await completed(redis, prefix, record["id"])
                 assert state["effects"] == 1
             assert metric(await metrics_of(worker), "records_processed_total") == 2
-            assert (await worker.get("/readyz")).status == 200
+            ready = await wait_until(
+                lambda: worker.get("/readyz"), lambda r: r.status == 200, within=2.5
+            )
+            assert ready.status == 200
     finally:
         await redis.aclose()
 
@@ -116,7 +123,7 @@ async def test_health_and_readiness(worker: Client, settings: Settings) -> None:
     resp = await worker.get("/healthz")
     assert resp.status == 200
     assert await resp.json() == {"status": "ok"}
-    resp = await eventually(lambda: worker.get("/readyz"), lambda r: r.status == 200)
+    resp = await wait_until(lambda: worker.get("/readyz"), lambda r: r.status == 200)
     assert await resp.json() == {"status": "ready", "checks": {"redis": "ok", "kafka": "ok"}}
     text = await metrics_of(worker)
     for name in (

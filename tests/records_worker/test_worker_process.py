@@ -9,16 +9,10 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from records_worker.settings import Settings
-from tests.records_worker.helpers import (
-    eventually,
-    metric,
-    produce,
-    record_state,
-    seed,
-    vaccination,
-)
+from tests.records_worker.helpers import metric, produce, record_state, seed, vaccination
 from tests.records_worker.intake import worker_env
 from tests.records_worker.processes import start
+from tests.support import wait_until
 
 
 async def group_members(settings: Settings) -> list[object]:
@@ -66,7 +60,7 @@ async def test_sigterm_finishes_in_flight_records_commits_and_exits_0(
         async def scrape() -> str:
             return await asyncio.to_thread(_get, worker.url + "/metrics")
 
-        await eventually(scrape, lambda text: metric(text, "records_in_flight") == 5)
+        await wait_until(scrape, lambda text: metric(text, "records_in_flight") == 5)
         code = await asyncio.to_thread(worker.terminate)
         assert code == 0, worker.tail()
     finally:

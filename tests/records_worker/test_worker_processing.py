@@ -7,9 +7,9 @@ import redis.asyncio as aioredis
 
 from records_worker.settings import Settings
 from service_kit.medical_records import processing_key, record_key
-from tests.records_worker.conftest import BASE, Client
 from tests.records_worker.helpers import (
-    eventually,
+    BASE,
+    Client,
     metric,
     produce,
     record_state,
@@ -17,10 +17,11 @@ from tests.records_worker.helpers import (
     text,
     vaccination,
 )
+from tests.support import wait_until
 
 
 async def finished(redis: aioredis.Redis, prefix: str, record_id: str) -> dict[str, Any]:
-    return await eventually(
+    return await wait_until(
         lambda: record_state(redis, prefix, record_id),
         lambda state: state["status"] in ("COMPLETED", "FAILED"),
     )

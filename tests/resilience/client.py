@@ -4,7 +4,7 @@ import asyncio
 import time
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -137,32 +137,6 @@ def problem_types(answers: Iterable[Answer]) -> Counter[str]:
 
 def unexpected(answers: Iterable[Answer], expected: dict[str, set[int]]) -> list[str]:
     return [a.describe() for a in answers if a.status not in expected[a.kind]]
-
-
-async def eventually(
-    probe: Callable[[], Awaitable[T]],
-    accept: Callable[[T], bool],
-    *,
-    within: float,
-    interval: float = 0.05,
-    what: str = "condition",
-) -> T:
-    """Poll ``probe`` until ``accept`` holds; fail with the last value past the deadline."""
-    deadline = time.monotonic() + within
-    value = await probe()
-    while not accept(value):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} not reached within {within}s; last: {value!r}")
-        await asyncio.sleep(interval)
-        value = await probe()
-    return value
-
-
-async def until(condition: Callable[[], bool], *, within: float, what: str) -> None:
-    async def probe() -> bool:
-        return condition()
-
-    await eventually(probe, bool, within=within, what=what)
 
 
 Slot = Callable[[int, float], Coroutine[Any, Any, None]]

@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator, Iterator
 import aiohttp
 import pytest
 
-from tests.conftest import TokenFactory
 from tests.resilience.client import Report
 from tests.resilience.harness import SUITE_SETTINGS, Suite, build_suite
+from tests.support import TokenFactory
 
 STUBS = ("weather-stub", "recommendations-stub")
 

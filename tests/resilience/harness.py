@@ -19,7 +19,7 @@ from pathlib import Path
 
 from petstore_cli.embedded import Server, free_port, kafka_server, redis_server
 from petstore_cli.plan import Plan, make_plan
-from tests.conftest import TEST_SECRET
+from tests.support import TEST_SECRET
 
 # On top of petstore_cli/suite.env. Each value is small so a fault and its recovery fit in a
 # few seconds; docs/resilience.md says why each is what it is.

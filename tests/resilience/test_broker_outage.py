@@ -15,7 +15,6 @@ from tests.resilience.client import (
     Answer,
     OpenLoop,
     Report,
-    eventually,
     format_tally,
     malformed,
     pet_body,
@@ -23,9 +22,9 @@ from tests.resilience.client import (
     send,
     tally,
     unexpected,
-    until,
 )
 from tests.resilience.harness import Suite
+from tests.support import until, wait_until
 
 RATE = 25.0  # record POSTs per second
 SETTLE = 0.5  # after the kill: a produce already acknowledged may still answer 202
@@ -121,7 +120,7 @@ async def test_broker_killed_and_restarted_loses_no_accepted_record(
     async def probe() -> dict[str, str]:
         return await statuses(http, gateway, rw_token, accepted)
 
-    final = await eventually(
+    final = await wait_until(
         probe,
         lambda seen: set(seen.values()) == {"COMPLETED"},
         within=COMPLETION_DEADLINE,

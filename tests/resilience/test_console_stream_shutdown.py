@@ -5,8 +5,8 @@ import time
 
 import aiohttp
 
-from tests.conftest import TokenFactory
 from tests.resilience.harness import SUITE_SETTINGS, Suite
+from tests.support import TokenFactory
 
 SHUTDOWN_TIMEOUT = float(SUITE_SETTINGS["SHUTDOWN_TIMEOUT_SECONDS"])
 

@@ -26,9 +26,9 @@ from tests.resilience.client import (
     pet_body,
     send,
     tally,
-    until,
 )
 from tests.resilience.harness import SUITE_SETTINGS, Part, Suite
+from tests.support import until, wait_until
 
 SHUTDOWN_TIMEOUT = float(SUITE_SETTINGS["SHUTDOWN_TIMEOUT_SECONDS"])
 SLOW = 16  # weather requests in flight at the signal
@@ -91,10 +91,13 @@ async def test_gateway_sigterm_finishes_what_it_accepted(
             asyncio.create_task(send(http, "slow", "GET", pet_url + "/weather", token=rw_token))
             for _ in range(SLOW)
         ]
-        deadline = time.monotonic() + 10
-        while await received(http, weather) < SLOW:  # each slow request is past the gateway
-            assert time.monotonic() < deadline, "the slow requests did not reach the stub"
-            await asyncio.sleep(0.02)
+        await wait_until(  # each slow request is past the gateway
+            lambda: received(http, weather),
+            lambda n: n >= SLOW,
+            within=10,
+            interval=0.02,
+            what="the slow requests at the stub",
+        )
         signalled = time.monotonic()
         gateway.send(signal.SIGTERM)
         assert gateway.proc is not None

@@ -15,19 +15,11 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.resilience.client import (
-    Answer,
-    OpenLoop,
-    Report,
-    eventually,
-    malformed,
-    pet_body,
-    send,
-    unexpected,
-)
+from tests.resilience.client import Answer, OpenLoop, Report, malformed, pet_body, send, unexpected
 from tests.resilience.harness import Suite, rss_kb
 from tests.resilience.mix import EXPECTED, Mix, Pet, wrong_bodies
 from tests.resilience.stats import memory_table, traffic_table
+from tests.support import wait_until
 
 LOAD_SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
 WARMUP_SECONDS = 10.0
@@ -116,7 +108,7 @@ async def test_mixed_load_at_a_fixed_rate(
         # Answers per second: from the warm-up's end until the last of them came back.
         achieved = len(measured) / (max(a.finished for a in measured) - warm)
         pending = [r for r in mix.records if r not in mix.completed]
-        final = await eventually(
+        final = await wait_until(
             lambda: record_statuses(mix, pending),
             lambda seen: set(seen.values()) <= {"COMPLETED"},
             within=COMPLETION_DEADLINE,

@@ -22,9 +22,9 @@ from tests.resilience.client import (
     send,
     tally,
     unexpected,
-    until,
 )
 from tests.resilience.harness import Suite
+from tests.support import until
 
 RATE = 90.0  # requests/s over the six (gateway, kind) pairs
 SETTLE = 0.5  # after the kill: requests already past Redis may still succeed

@@ -10,7 +10,7 @@ from typing import Any
 import aiohttp
 import orjson
 
-from tests.conftest import TokenFactory
+from tests.support import TokenFactory
 
 DROPPED = 0  # the status of an answer that never came whole
 

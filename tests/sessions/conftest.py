@@ -5,9 +5,9 @@ from collections.abc import AsyncIterator, Iterator
 import aiohttp
 import pytest
 
-from tests.conftest import TokenFactory
 from tests.resilience.harness import Suite, build_suite
 from tests.sessions.client import Faults
+from tests.support import TokenFactory
 
 SETTINGS = {
     "REDIS_KEY_PREFIX": "sessions:",

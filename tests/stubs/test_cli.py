@@ -7,7 +7,7 @@ import pytest
 
 from petstore_cli.__main__ import main
 from petstore_cli.embedded import free_port
-from tests.stubs.conftest import Client, assert_no_leak, fault_state
+from tests.stubs.helpers import Client, assert_no_leak, fault_state
 
 
 async def petstore(*argv: str) -> int:

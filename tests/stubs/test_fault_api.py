@@ -6,7 +6,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from service_kit.faults import parse_spec
-from tests.stubs.conftest import BASE, Client, assert_no_leak, fault_state, set_fault
+from tests.stubs.helpers import BASE, Client, assert_no_leak, fault_state, set_fault
 from weather_stub.app import create_app
 from weather_stub.settings import Settings
 

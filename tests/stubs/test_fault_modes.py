@@ -7,7 +7,7 @@ import time
 import aiohttp
 import pytest
 
-from tests.stubs.conftest import (
+from tests.stubs.helpers import (
     BASE,
     Client,
     assert_no_leak,

@@ -3,7 +3,7 @@
 import pytest
 
 from recommendations_stub.settings import Settings
-from tests.stubs.conftest import BASE, Client, assert_no_leak
+from tests.stubs.helpers import BASE, Client, assert_no_leak
 
 PET = "0190c1a4-7d2e-7c3b-9a41-6f0e2b5d8c11"
 KEYS = {"petId", "species", "age", "lifeStage", "food", "toys", "careTips"}

@@ -16,7 +16,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from petstore_cli.embedded import free_port, wait_port
-from tests.stubs.conftest import set_fault, wait_for_state
+from tests.stubs.helpers import set_fault, wait_for_state
+from tests.support import until
 from weather_stub.app import create_app
 from weather_stub.settings import Settings
 
@@ -84,12 +85,12 @@ async def test_shutdown_ends_pending_faults_without_errors(
 
 async def until_holding(session: aiohttp.ClientSession, base: str, n: int) -> None:
     """Poll the stub until it holds ``n`` requests; fail after 5 s."""
-    async with asyncio.timeout(5):
-        while True:
-            async with session.get(base + "/admin/faults") as resp:
-                if (await resp.json())["holding"] == n:
-                    return
-            await asyncio.sleep(0.02)
+
+    async def holding() -> bool:
+        async with session.get(base + "/admin/faults") as resp:
+            return bool((await resp.json())["holding"] == n)
+
+    await until(holding, within=5, interval=0.02, what=f"{n} held requests")
 
 
 async def test_a_real_stub_lets_go_of_abandoned_requests_and_stops_on_sigterm(

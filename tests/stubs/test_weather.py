@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from service_kit.settings import SettingsError
-from tests.stubs.conftest import BASE, Client, assert_no_leak
+from tests.stubs.helpers import BASE, Client, assert_no_leak
 from weather_stub.climate import PLACES, place_of, weather_report
 from weather_stub.settings import Settings
 

@@ -13,7 +13,7 @@ import time
 import uuid
 import warnings
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,15 +61,17 @@ class TokenVerifier:
         cache_size: int = 10_000,
         leeway: int = LEEWAY_SECONDS,
         max_lifetime: int = MAX_LIFETIME_SECONDS,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self._secret = secret
+        self._clock = clock  # injectable: tests move time instead of waiting for it
         self._cache: OrderedDict[str, Principal] = OrderedDict()
         self._cache_size = cache_size
         self._leeway = leeway
         self._max_lifetime = max_lifetime
 
     def verify(self, token: str) -> Principal:
-        now = time.time()
+        now = self._clock()
         cached = self._cache.get(token)
         if cached is not None:
             if cached.exp + self._leeway > now:
@@ -79,6 +81,8 @@ class TokenVerifier:
             raise InvalidToken("The token is malformed (not an RFC 6750 bearer token).")
         claims = self._decode(token)
         check_times(claims, now, self._leeway, self._max_lifetime)
+        if claims["exp"] + self._leeway <= now:  # checked here, on this verifier's clock
+            raise InvalidToken("The token has expired.")
         sub, scope = claims.get("sub"), claims.get("scope", "")
         if not isinstance(sub, str) or not sub or not isinstance(scope, str):
             raise InvalidToken("The token's sub or scope claim is malformed.")
@@ -101,7 +105,7 @@ class TokenVerifier:
                 audience=AUDIENCE,
                 issuer=ISSUER,
                 leeway=self._leeway,
-                options={"require": ["exp", "iss", "aud", "sub"]},
+                options={"require": ["exp", "iss", "aud", "sub"], "verify_exp": False},
             )
         except jwt.PyJWTError as exc:
             raise InvalidToken(_reason(exc)) from None
