@@ -3,8 +3,8 @@
 import pytest
 
 from service_kit.problems import AlreadyExists
-from tests.conftest import TokenFactory
 from tests.pets_service.helpers import Client, bearer, create_pet, error_fields, problem
+from tests.support import TokenFactory
 
 
 async def test_an_existing_id_is_409_before_field_validation(

@@ -6,9 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import TEST_SECRET
 from tests.resilience.harness import Suite
 from tests.sessions.client import Faults
+from tests.support import TEST_SECRET
 
 
 async def petstore(suite: Suite, *argv: str) -> subprocess.CompletedProcess[str]:
