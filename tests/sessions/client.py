@@ -9,6 +9,7 @@ from typing import Any
 
 import aiohttp
 import orjson
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from tests.support import TokenFactory
 
@@ -18,7 +19,7 @@ DROPPED = 0  # the status of an answer that never came whole
 @dataclass(frozen=True)
 class Answer:
     status: int
-    headers: dict[str, str]
+    headers: CIMultiDictProxy[str]
     body: bytes
     error: str  # the transport error's class name when status is DROPPED
     elapsed: float
@@ -75,10 +76,20 @@ class Faults:
             ) as resp:
                 payload = await resp.read()
                 return Answer(
-                    resp.status, dict(resp.headers), payload, "", time.monotonic() - started
+                    resp.status,
+                    CIMultiDictProxy(CIMultiDict(resp.headers)),
+                    payload,
+                    "",
+                    time.monotonic() - started,
                 )
         except (aiohttp.ClientError, TimeoutError) as exc:
-            return Answer(DROPPED, {}, b"", type(exc).__name__, time.monotonic() - started)
+            return Answer(
+                DROPPED,
+                CIMultiDictProxy(CIMultiDict()),
+                b"",
+                type(exc).__name__,
+                time.monotonic() - started,
+            )
 
     async def start(self, document: dict[str, Any], *, base: str | None = None) -> dict[str, Any]:
         answer = await self.send(
@@ -118,3 +129,24 @@ async def wait_for(check: Callable[[], Awaitable[Any]], within: float = 5.0) -> 
         if result or time.monotonic() > deadline:
             return result
         await asyncio.sleep(0.05)
+
+
+def one_rule(
+    *steps: dict[str, Any], method: str = "*", route: str = "*", then: str = "pass"
+) -> dict[str, Any]:
+    """A session document of one rule."""
+    return {"rules": [{"method": method, "route": route, "steps": list(steps), "then": then}]}
+
+
+async def pets_named(faults: "Faults", name: str) -> list[dict[str, Any]]:
+    """Every pet of the catalogue with this name (the catalogue is shared: names are unique)."""
+    found: list[dict[str, Any]] = []
+    path: str | None = "/v1/pets?limit=100"
+    while path is not None:
+        answer = await faults.send("GET", path)
+        assert answer.status == 200, answer
+        page = answer.json()
+        found += [pet for pet in page["items"] if pet["name"] == name]
+        cursor = page.get("nextCursor")
+        path = None if cursor is None else f"/v1/pets?limit=100&cursor={cursor}"
+    return found

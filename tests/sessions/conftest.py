@@ -45,6 +45,9 @@ async def faults(suite: Suite, token: TokenFactory) -> AsyncIterator[Faults]:
     """A client of the suite's gateway; ends every session it started."""
     timeout = aiohttp.ClientTimeout(total=20)
     async with aiohttp.ClientSession(timeout=timeout) as http:
+        # aiohttp re-sends an idempotent request once by itself when its connection drops
+        # before the answer: that would hide the very drop a test looks at.
+        http._retry_connection = False
         client = Faults(suite.gateway, http, token)
         yield client
         await client.cleanup()

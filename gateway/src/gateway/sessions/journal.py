@@ -36,6 +36,7 @@ class Journal:
         self.cap = cap
         self._pending: dict[str, _Pending] = {}
         self._wake = asyncio.Event()
+        self._writing = asyncio.Lock()  # a reader's flush waits for the batch in flight
 
     def _of(self, session_id: str, expires_ms: int) -> _Pending:
         pending = self._pending.get(session_id)
@@ -53,7 +54,12 @@ class Journal:
         self._wake.set()
 
     async def flush(self, session_id: str | None = None) -> None:
-        """Write what waits (one session's, or all); what Redis refuses is dropped and logged."""
+        """Write what waits (one session's, or all) and what is being written; what Redis
+        refuses is dropped and logged."""
+        async with self._writing:
+            await self._flush(session_id)
+
+    async def _flush(self, session_id: str | None) -> None:
         if session_id is None:
             batches, self._pending = self._pending, {}
         else:

@@ -116,7 +116,8 @@ async def list_fault_sessions(request: web.Request) -> web.Response:
     return json_response({"items": [public(doc) for doc in docs]})
 
 
-async def _existing(request: web.Request) -> dict[str, Any]:
+async def existing_session(request: web.Request) -> dict[str, Any]:
+    """The stored session the path names (the 401/403 and 404 of every session route)."""
     _authorize(request)
     session_id = request.match_info["session_id"]
     doc = None
@@ -128,7 +129,7 @@ async def _existing(request: web.Request) -> dict[str, Any]:
 
 
 async def retrieve_fault_session(request: web.Request) -> web.Response:
-    doc = await _existing(request)
+    doc = await existing_session(request)
     faults = request.app[FAULTS]
     await faults.journal.flush(doc["id"])  # this replica's counts, before reading them
     try:
@@ -139,7 +140,7 @@ async def retrieve_fault_session(request: web.Request) -> web.Response:
 
 
 async def delete_fault_session(request: web.Request) -> web.Response:
-    doc = await _existing(request)
+    doc = await existing_session(request)
     faults = request.app[FAULTS]
     try:
         await faults.store.delete(doc["id"], (doc.get("match") or {}).get("sub"))
@@ -150,7 +151,7 @@ async def delete_fault_session(request: web.Request) -> web.Response:
 
 
 async def retrieve_fault_journal(request: web.Request) -> web.Response:
-    doc = await _existing(request)
+    doc = await existing_session(request)
     faults = request.app[FAULTS]
     await faults.journal.flush(doc["id"])
     try:
