@@ -59,7 +59,50 @@ def _schemas() -> dict[str, Schema]:
             "truncated": {"type": "boolean"},
         },
     }
+    schemas["FaultReport"] = _report()
+    schemas["FaultPresetList"] = {
+        "type": "object",
+        "required": ["items"],
+        "properties": {
+            "items": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "description", "rules"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "description": {"type": "string"},
+                        "rules": {"type": "array", "items": ref("schemas", "FaultRule")},
+                    },
+                },
+            }
+        },
+    }
     return schemas
+
+
+def _report() -> Schema:
+    check = {
+        "type": "object",
+        "required": ["id", "verdict", "detail", "evidence"],
+        "properties": {
+            "id": {"type": "string"},
+            "verdict": {"type": "string", "enum": ["passed", "failed", "not-exercised"]},
+            "detail": {"type": "string"},
+            "evidence": {"type": "array", "items": {"type": "integer", "minimum": 1}},
+        },
+    }
+    counts = {k: {"type": "integer", "minimum": 0} for k in ("passed", "failed", "notExercised")}
+    return {
+        "type": "object",
+        "required": ["id", "truncated", "checks", "summary"],
+        "properties": {
+            "id": {"type": "string"},
+            "truncated": {"type": "boolean"},
+            "checks": {"type": "array", "items": check},
+            "summary": {"type": "object", "required": list(counts), "properties": counts},
+        },
+    }
 
 
 def _fired() -> Schema:
@@ -139,6 +182,22 @@ def section() -> Section:
                     "End a session (its journal goes with it)",
                     {204: {"description": "Ended."}},
                     errors=(404,),
+                ),
+            },
+            "/admin/fault-sessions/{sessionId}/report": one
+            | {
+                "get": op(
+                    "retrieveFaultReport",
+                    "The grade of the client on the session's journal",
+                    {200: ok("The report.", ref("schemas", "FaultReport"), rate=False)},
+                    errors=(404,),
+                ),
+            },
+            "/admin/fault-presets": {
+                "get": op(
+                    "listFaultPresets",
+                    "The named fault scripts a session can start from",
+                    {200: ok("The presets.", ref("schemas", "FaultPresetList"), rate=False)},
                 ),
             },
             "/admin/fault-sessions/{sessionId}/journal": one

@@ -25,7 +25,9 @@ def problem_for(
             scope = auth.READ_PETS if method in SAFE_METHODS else auth.WRITE_PETS
         problem = auth.insufficient_scope(scope)
     elif status == 405:
-        problem = problems.MethodNotAllowed(sorted(allowed - {method}) or sorted(allowed))
+        # As if this method were not served here (nor HEAD with GET).
+        others = allowed - {method, "HEAD" if method == "GET" else method}
+        problem = problems.MethodNotAllowed(sorted(others or allowed))
     elif status >= 500 and status not in OWN_5XX:
         problem = Problem(status=status)  # the generic 500 body (internal-error)
     else:
