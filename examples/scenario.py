@@ -45,8 +45,9 @@ async def run(call: Call, poll_pause: PollPause) -> None:
     status, headers, _ = await call("POST", f"{pet_path}/medical-records", RECORD)
     print(f"POST {pet_path}/medical-records → {status}")
     status_url = headers.get("Location") if status == 202 else None
-    for _ in range(MAX_POLLS if status_url else 0):
-        await asyncio.sleep(poll_pause(headers))
+    for poll in range(MAX_POLLS if status_url else 0):
+        if poll:  # the first poll at once; then as the last status answer says
+            await asyncio.sleep(poll_pause(headers))
         status, headers, record = await call("GET", str(status_url), None)
         state = record.get("status") if isinstance(record, dict) else None
         print(f"GET {status_url} → {status} {state}")

@@ -116,7 +116,7 @@ def test_what_each_preset_is_for_is_what_the_careful_client_showed(
         "rate-limit-storm": {"honours-retry-after", "bounded-retries"},
         "brownout": {"backs-off", "bounded-retries"},
         "commit-then-drop": {"idempotent-retries", "backs-off"},
-        "slow-upstream": {"backs-off", "jittered"},
+        "slow-upstream": {"backs-off", "jittered", "polls-politely"},  # writes untouched
         "maintenance-window": {"honours-retry-after", "bounded-retries"},
         "hang": {"gives-up-on-hang", "backs-off"},
     }
@@ -135,6 +135,7 @@ def test_the_naive_client_fails_the_five(naive: Graded) -> None:
         "bounded-retries",
     ):
         assert verdicts[check] == "failed", (check, naive.report)
+    assert verdicts["polls-politely"] == "failed"  # every 100 ms, against Retry-After: 1
     assert verdicts["gives-up-on-hang"] == "not-exercised"  # nothing hung under flaky-writes
     details = {c["id"]: c["detail"] for c in naive.report["checks"]}
     assert details["idempotent-retries"].startswith(
