@@ -148,6 +148,17 @@ def test_every_operation_documents_405_406_501() -> None:
             assert _resolve(allow)["required"] is True, (method, path)
 
 
+def test_every_resource_documents_head_and_options() -> None:
+    for path, item in spec()["paths"].items():
+        assert "options" in item, path
+        assert "204" in item["options"]["responses"], path
+        assert _resolve(item["options"]["responses"]["204"]["headers"]["Allow"])["required"]
+        if "get" in item:
+            assert set(item["head"]["responses"]) == set(item["get"]["responses"]), path
+            for status, response in item["head"]["responses"].items():
+                assert status[0] in "45" or "content" not in response, (path, status)
+
+
 def _normalise(path: str) -> str:
     return re.sub(r"\{[^}]+\}", "{}", path)
 

@@ -43,8 +43,7 @@ def build(type_base: str, sections: Iterable[SectionBuilder]) -> dict[str, Any]:
         _merge(paths, section.paths, "path")
         _merge(schemas, section.schemas, "schema")
         _merge(params, section.parameters, "parameter")
-    # HEAD and OPTIONS are documented once every service answers them (service_kit.methods).
-    add_method_semantics(paths, head_and_options=False)
+    add_method_semantics(paths)
     return {
         "openapi": "3.1.0",
         "info": {

@@ -69,11 +69,12 @@ def _always(path: str) -> dict[str, Schema]:
     }
 
 
-def add_method_semantics(paths: dict[str, Schema], *, head_and_options: bool = True) -> None:
+def add_method_semantics(paths: dict[str, Schema]) -> None:
+    """As service_kit.methods serves them: HEAD for each GET, OPTIONS for each resource."""
     for path, item in paths.items():
-        if head_and_options and "get" in item and "head" not in item:
+        if "get" in item and "head" not in item:
             item["head"] = _head(item["get"])
-        if head_and_options and "options" not in item:
+        if "options" not in item:
             item["options"] = _options(path, item)
         for method in (*_METHODS, "options"):
             if method in item:
