@@ -61,11 +61,9 @@ def render_error(request: web.Request, exc: Exception) -> web.Response:
     return render(request, problems.Problem())
 
 
-@web.middleware
-async def problem_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    tracing.bind(request)
+async def answer_of(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """What ``handler`` answers, every error rendered as problem+json (redirects raised)."""
     try:
-        methods.check_implemented(request)
         return await handler(request)
     except web.HTTPException as exc:
         if exc.status < 400:
@@ -75,6 +73,16 @@ async def problem_middleware(request: web.Request, handler: Handler) -> web.Stre
         raise
     except Exception as exc:
         return render_error(request, exc)
+
+
+@web.middleware
+async def problem_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    tracing.bind(request)
+    try:
+        methods.check_implemented(request)
+    except problems.Problem as problem:
+        return render(request, problem)
+    return await answer_of(request, handler)
 
 
 async def _tag_response(request: web.Request, response: web.StreamResponse) -> None:

@@ -11,7 +11,7 @@ from gateway.sessions.live import LiveSession
 from gateway.sessions.model import Step
 from gateway.sessions.respond import problem_for, rate_limited
 from gateway.sessions.responses import Dribbled, Dropped, Recorded, Truncated, wait_unless_gone
-from service_kit.middleware import render, render_error
+from service_kit.middleware import answer_of, render
 from service_kit.problems import GatewayTimeout
 
 if TYPE_CHECKING:
@@ -80,16 +80,7 @@ async def _apply(
 
 async def forward(request: web.Request, handler: Handler) -> web.Response:
     """The real answer, errors rendered as the middleware renders them."""
-    try:
-        response = await handler(request)
-    except web.HTTPException as exc:
-        if exc.status < 400:
-            raise
-        return render_error(request, exc)
-    except asyncio.CancelledError:
-        raise
-    except Exception as exc:
-        return render_error(request, exc)
+    response = await answer_of(request, handler)
     if not isinstance(response, web.Response):
         raise TypeError("a /v1 handler answered with a stream")  # pragma: no cover
     return response
