@@ -18,9 +18,8 @@ async def _traffic(suite: RunningSuite) -> None:
     auth = {"Authorization": f"Bearer {suite.rw_token}"}
     admin = {"Authorization": f"Bearer {suite.admin_token}"}
     async with aiohttp.ClientSession(headers=auth) as http:
-        async with http.post(
-            f"{suite.gateway}/v1/pets", json={"name": "Rex", "species": "DOG"}
-        ) as r:
+        rex = {"name": "Rex", "species": "DOG"}
+        async with http.post(f"{suite.gateway}/v1/pets", json=rex) as r:
             pet = (await r.json())["id"]
         fault = {"mode": "error", "status": 503, "probability": 0.5, "seed": 7}
         await http.put(f"{suite.url('weather-stub')}/admin/faults", json=fault, headers=admin)
@@ -31,6 +30,13 @@ async def _traffic(suite: RunningSuite) -> None:
             await r.read()
         async with http.post(f"{suite.gateway}/v1/pets", json={"name": ""}) as r:
             await r.read()
+        doc = {"name": "checkout retries", "preset": "flaky-writes"}
+        async with http.post(f"{suite.gateway}/admin/fault-sessions", json=doc, headers=admin) as r:
+            session = (await r.json())["id"]
+        for _ in range(2):
+            headers = {"Fault-Session": session, "Idempotency-Key": "shot-1"}
+            async with http.post(f"{suite.gateway}/v1/pets", json=rex, headers=headers) as r:
+                await r.read()
 
 
 async def main(out: Path) -> None:
@@ -45,8 +51,10 @@ async def main(out: Path) -> None:
                 await page.goto(f"{suite.gateway}/console#token={suite.admin_token}")
                 await expect(page.locator("#feed-state")).to_have_text("live", timeout=15_000)
                 await _traffic(suite)
-                await expect(page.locator("#feed-rows tr")).to_have_count(9, timeout=15_000)
+                await expect(page.locator("#feed-rows tr")).to_have_count(11, timeout=15_000)
                 await expect(page.locator(".upstream .current").first).to_contain_text("error")
+                await page.locator("#session-list button", has_text="Open").first.click()
+                await expect(page.locator("#report-rows tr").first).to_be_visible()
                 await page.screenshot(path=str(out), full_page=True)
                 await browser.close()
         finally:

@@ -51,6 +51,19 @@ async def test_without_a_token_the_page_asks_for_one_and_shows_why_a_bad_one_fai
     await expect(page.locator("#login")).to_be_visible()
 
 
+async def test_the_console_link_make_run_prints_signs_the_page_in(
+    page: Page, console_suite: RunningSuite
+) -> None:
+    printed = re.search(r"console \(admin\)\s+(\S+)", console_suite.output.read_text())
+    assert printed is not None
+    link = printed.group(1)
+    assert link.startswith(f"{console_suite.gateway}/console#token=")
+    await page.goto(link)
+    await expect(page.locator("#app")).to_be_visible(timeout=TIMEOUT_MS)
+    await expect(page.locator("#who")).to_contain_text("dev-admin")
+    assert "#token" not in page.url  # the token left the address bar once kept
+
+
 async def test_flipping_the_weather_fault_changes_the_codes_the_feed_shows(
     page: Page, console_suite: RunningSuite
 ) -> None:

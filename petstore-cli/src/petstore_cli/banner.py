@@ -34,7 +34,9 @@ def banner(plan: Plan, log_dir: Path, minted: dict[str, str], say: Callable[[str
     say("\nPetstore suite is ready.\n")
     for name, url in rows:
         say(f"  {name:<24} {url}")
-    say(f"  {'API docs':<24} {gw}/docs")
+    # Tokens ride in the URL fragment, which the browser never sends to the server.
+    say(f"  {'console (admin)':<24} {gw}/console#token={minted['admin']}")
+    say(f"  {'API docs (try it out)':<24} {gw}/docs#token={minted['readWrite']}")
     say(f"  {'problem types':<24} {gw}/problems")
     say(f"  {'metrics (internal)':<24} {metrics_url(plan)}")
     say(f"  {'logs':<24} {log_dir}/")
