@@ -1,8 +1,10 @@
 """The journal as the report reads it: exchanges, the same request, retries and their waits."""
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 # Statuses a client must not answer by sending the same request again (409 only when it is
 # not the "request in flight" one, which carries Retry-After and asks to be retried).
@@ -146,5 +148,22 @@ class Journal:
             open_chains[entry.identity] = len(self.chains)
             self.chains.append([entry])
 
-    def between(self, first: Exchange, last: Exchange) -> list[Exchange]:
-        return [e for e in self.entries if first.seq < e.seq < last.seq]
+        # Indexes, so that each check reads the journal in about linear time.
+        self.by_route: dict[tuple[str, str], list[Exchange]] = defaultdict(list)
+        self.gets_by_path: dict[str, list[Exchange]] = defaultdict(list)
+        self._writes_before: dict[int, int] = {}
+        writes = 0
+        self.route_position: dict[int, int] = {}  # seq -> its place in by_route
+        for entry in self.entries:
+            same_route = self.by_route[(entry.method, entry.route)]
+            self.route_position[entry.seq] = len(same_route)
+            same_route.append(entry)
+            if entry.method == "GET":
+                self.gets_by_path[urlsplit(entry.path).path].append(entry)
+            self._writes_before[entry.seq] = writes
+            writes += entry.committed_write
+
+    def wrote_between(self, first: Exchange, last: Exchange) -> bool:
+        """Whether a write of the session succeeded after ``first`` and before ``last``."""
+        since = self._writes_before[last.seq] - self._writes_before[first.seq]
+        return since - first.committed_write > 0

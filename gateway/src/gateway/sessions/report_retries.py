@@ -14,6 +14,7 @@ from gateway.sessions.report_verdicts import (
 )
 
 RETRY_AFTER_TOLERANCE_MS = 100
+SCAN_SLACK_MS = 1_000  # far more than requests of one route arrive out of seq order
 MAX_ATTEMPTS = 5
 LISTED = ", ".join(str(s) for s in sorted(CLIENT_ERRORS))
 
@@ -25,15 +26,18 @@ def honours_retry_after(journal: Journal) -> Outcome:
         if not told.throttled or told.retry_after is None:
             continue
         due = told.end + told.retry_after * 1000 - RETRY_AFTER_TOLERANCE_MS
-        later = [
-            e
-            for e in journal.entries
-            if e.seq > told.seq and e.t >= told.end and e.method == told.method
-            if e.route == told.route
-        ]
-        if later:
+        came_back = False
+        same_route = journal.by_route[(told.method, told.route)]
+        for e in same_route[journal.route_position[told.seq] + 1 :]:
+            if e.t < told.end:
+                continue  # already in flight when the answer came
+            came_back = True
+            if e.t < due:
+                early.append((told, e))
+            elif e.t > due + SCAN_SLACK_MS:
+                break  # seqs follow arrival closely: nothing later can be early
+        if came_back:
             met.append(told)
-        early += [(told, e) for e in later if e.t < due]
     if early:
         told, sent = early[0]
         verb = "retried" if sent.identity == told.identity else "sent"
@@ -58,8 +62,7 @@ def no_retry_on_client_error(journal: Journal) -> Outcome:
     again = [
         r
         for r in journal.retries
-        if r.before.client_error
-        and not any(e.committed_write for e in journal.between(r.before, r.after))
+        if r.before.client_error and not journal.wrote_between(r.before, r.after)
     ]
     if again:
         first = again[0]

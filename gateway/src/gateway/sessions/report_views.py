@@ -1,5 +1,7 @@
 """GET /admin/fault-presets and GET /admin/fault-sessions/{id}/report (scope `faults`)."""
 
+import asyncio
+
 from aiohttp import web
 
 from gateway.context import VERIFIER
@@ -37,7 +39,9 @@ async def retrieve_fault_report(request: web.Request) -> web.Response:
     except StorageUnavailable:
         raise unavailable() from None
     journal = read_view(entries, seen, faults.journal.cap)
-    body = {"id": session_id, "truncated": journal["truncated"], **report.grade(entries)}
+    # Grading a full journal takes some ms of CPU: off the event loop, which serves on.
+    graded = await asyncio.to_thread(report.grade, entries)
+    body = {"id": session_id, "truncated": journal["truncated"], **graded}
     return json_response(body)
 
 

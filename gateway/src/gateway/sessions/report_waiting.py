@@ -28,8 +28,8 @@ def polls_politely(journal: Journal) -> Outcome:
     for accepted in (e for e in journal.entries if e.status == 202 and e.location):
         target = _path(accepted.location or "")
         previous = accepted
-        for poll in journal.entries:
-            if poll.seq <= accepted.seq or poll.method != "GET" or _path(poll.path) != target:
+        for poll in journal.gets_by_path.get(target, []):
+            if poll.seq <= accepted.seq:
                 continue
             if previous.retry_after is not None:
                 polled.append(poll)
