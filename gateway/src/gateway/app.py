@@ -34,7 +34,7 @@ from gateway.sessions import views as fault_sessions
 from gateway.sessions.runtime import sessions_ctx
 from gateway.settings import Settings
 from gateway.storage import Storage, StorageUnavailable
-from gateway.upstream import Upstream
+from gateway.upstream import ConnectionLife, Upstream
 from service_kit import redis_client
 from service_kit.auth import TokenVerifier
 from service_kit.connections import CONNECTION_LIMITS, ConnectionLimits
@@ -137,6 +137,11 @@ async def http_ctx(app: web.Application) -> AsyncIterator[None]:
             retry_wait=settings.retry_wait_seconds,
             breaker=circuit_breaker(name, settings, metrics),
             forwards_client_requests=name == "pets",
+            life=ConnectionLife(
+                refresh=settings.upstream_dns_refresh_seconds,
+                max_age=settings.upstream_connection_max_age_seconds,
+                max_requests=settings.upstream_connection_max_requests,
+            ),
         )
 
     upstreams = [

@@ -42,6 +42,22 @@ class Settings(FromEnv):
         "open connections from one client address at most (then 503 + Retry-After)",
         minimum=1,
     )
+    upstream_dns_refresh_seconds: float = setting(
+        "UPSTREAM_DNS_REFRESH_SECONDS",
+        5.0,
+        "an upstream's name is resolved again after this, so scaled replicas are seen",
+    )
+    upstream_connection_max_age_seconds: float = setting(
+        "UPSTREAM_CONNECTION_MAX_AGE_SECONDS",
+        30.0,
+        "an upstream connection is replaced after this long (spreading load over replicas)",
+    )
+    upstream_connection_max_requests: int = setting(
+        "UPSTREAM_CONNECTION_MAX_REQUESTS",
+        100,
+        "an upstream connection is replaced after this many answers",
+        minimum=1,
+    )
     pets_service_url: str = setting("PETS_SERVICE_URL", "http://127.0.0.1:8081", "the pets service")
     weather_url: str = setting("WEATHER_URL", "http://127.0.0.1:8082", "the weather stub")
     recommendations_url: str = setting(

@@ -9,6 +9,7 @@ outcome, the failure counter), and leaving the block tells the breaker.
 
 import asyncio
 from collections.abc import Mapping
+from dataclasses import dataclass
 from types import TracebackType
 
 from prometheus_client import Counter
@@ -32,6 +33,15 @@ MAX_RESPONSE_BYTES = 4 * 1024 * 1024
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
 
+@dataclass(frozen=True, slots=True)
+class ConnectionLife:
+    """How often the upstream's name is resolved again, and how long one connection lives."""
+
+    refresh: float = 5.0
+    max_age: float = 30.0
+    max_requests: int = 100
+
+
 class Upstream:
     """One upstream service, its connections and its circuit."""
 
@@ -49,6 +59,7 @@ class Upstream:
         retry_wait: tuple[float, float] = (0.0, 0.05),
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         forwards_client_requests: bool = False,
+        life: ConnectionLife | None = None,
     ) -> None:
         self.name = name
         # Sent what the client chose (the pets service): its 500s do not move the breaker.
@@ -56,8 +67,15 @@ class Upstream:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.breaker = breaker
+        life = life or ConnectionLife()
         self._pool = Pool(
-            base_url, limit=connections, keepalive=keepalive, max_body=max_response_bytes
+            base_url,
+            limit=connections,
+            keepalive=keepalive,
+            max_body=max_response_bytes,
+            refresh=life.refresh,
+            max_age=life.max_age,
+            max_requests=life.max_requests,
         )
         self._failures = {kind: failures.labels(name, kind.value) for kind in Outcome}
         self._retries = retries.labels(name)

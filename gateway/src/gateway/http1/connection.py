@@ -41,6 +41,7 @@ class Connection(asyncio.Protocol):
         self.closed = False
         self.idle_since = 0.0
         self.opened_at = 0.0
+        self.address = ""  # the address it was opened to (one of the name's)
         self.answered = 0  # requests answered on this connection
         self._reset()
 

@@ -1,33 +1,40 @@
 """Keep-alive connections to one origin: at most ``limit`` open, the warmest reused first,
-idle ones closed after ``keepalive`` seconds; requests encoded here."""
+idle ones closed after ``keepalive`` seconds. New connections spread over the addresses the
+name resolves to (``resolve``); a connection is replaced after ``max_age`` seconds or
+``max_requests`` answers, or once its address is no longer the name's, so replicas added
+behind the name get their share."""
 
 import asyncio
 import collections
+import contextlib
 import ssl
 import time
 from collections.abc import Mapping
-from urllib.parse import urlsplit
 
 from gateway.http1.connection import Connection, expire
+from gateway.http1.encode import Origin, encode_request
 from gateway.http1.errors import Dropped, Late, NotSent, UpstreamResponse
-
-BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+from gateway.http1.resolve import Addresses, Resolver, system_resolver
 
 
 class Pool:
     """Keep-alive connections to one origin (``http://host:port`` or ``https://...``)."""
 
-    def __init__(self, base_url: str, *, limit: int, keepalive: float, max_body: int) -> None:
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"not an http(s) URL: {base_url!r}")
-        self.host = parts.hostname
-        self.port = parts.port or (443 if parts.scheme == "https" else 80)
-        self.ssl = ssl.create_default_context() if parts.scheme == "https" else None
-        self.prefix = parts.path.rstrip("/")
-        default_port = self.port == (443 if self.ssl else 80)
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        self.host_header = host if default_port else f"{host}:{self.port}"
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        limit: int,
+        keepalive: float,
+        max_body: int,
+        refresh: float = 5.0,
+        max_age: float = 30.0,
+        max_requests: int = 100,
+        resolver: Resolver = system_resolver,
+    ) -> None:
+        origin = Origin.of(base_url)
+        self.host, self.port, self.ssl = origin.host, origin.port, origin.ssl
+        self.prefix, self.host_header = origin.prefix, origin.host_header
         self.max_body = max_body
         self._limit = limit
         self._keepalive = keepalive
@@ -36,6 +43,10 @@ class Pool:
         self._open = 0
         self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
         self._closed = False
+        self.addresses = Addresses(self.host, self.port, refresh=refresh, resolver=resolver)
+        self.open_by_address = self.addresses.open  # connections open (or opening) to each
+        self._max_age = max_age
+        self._max_requests = max_requests
 
     @property
     def connections(self) -> int:
@@ -51,15 +62,13 @@ class Pool:
         *,
         deadline: float | None = None,
     ) -> UpstreamResponse:
-        """Send one request; ``target`` is the already-encoded path and query.
-
-        ``deadline`` is in event-loop time: past it, TimeoutError (a timer on the answer's
-        future, cheaper than ``asyncio.timeout`` on this path). HEAD is refused: the parser
-        cannot know that its answer has no body.
+        """Send one request; ``target`` is the already-encoded path and query. ``deadline``
+        is in event-loop time: past it, TimeoutError (a timer on the answer's future, cheaper
+        than ``asyncio.timeout``). HEAD is refused: the parser cannot know its body is empty.
         """
         if method == "HEAD":
             raise ValueError("HEAD is not supported")
-        data = self._encode(method, self.prefix + target, headers, body)
+        data = encode_request(method, self.prefix + target, self.host_header, headers, body)
         conn = await self._acquire(deadline)
         waiter = conn.send(data)
         timer = None
@@ -75,37 +84,38 @@ class Pool:
             if timer is not None:
                 timer.cancel()
 
-    def _encode(
-        self, method: str, target: str, headers: Mapping[str, str], body: bytes | None
-    ) -> bytes:
-        lines = [method, " ", target, " HTTP/1.1\r\nHost: ", self.host_header, "\r\n"]
-        for name, value in headers.items():
-            # aiohttp's parser refuses these in what the gateway forwards; checked all the
-            # same, since one would split the request in two.
-            if "\n" in value or "\r" in value or "\0" in value:
-                raise ValueError("a header holds CR, LF or NUL")
-            lines += (name, ": ", value, "\r\n")
-        if "\n" in target or "\r" in target or " " in target or "\0" in target:
-            raise ValueError("the request target holds CR, LF, NUL or a space")
-        if body is not None or method in BODY_METHODS:
-            lines += ("Content-Length: ", str(len(body) if body else 0), "\r\n")
-        lines.append("\r\n")
-        data = "".join(lines).encode("utf-8", "surrogateescape")
-        return data + body if body else data
+    def _worn(self, conn: Connection, now: float) -> bool:
+        """Past its life (age or answers), or to an address the name no longer has."""
+        return (
+            conn.answered >= self._max_requests
+            or now - conn.opened_at >= self._max_age
+            or not self.addresses.known(conn.address)
+        )
 
-    async def _acquire(self, deadline: float | None) -> Connection:
+    def _idle_connection(self) -> Connection | None:
         now = time.monotonic()
         while self._idle:
             conn = self._idle.pop()
-            if not conn.closed and now - conn.idle_since < self._keepalive:
+            fresh = not conn.closed and now - conn.idle_since < self._keepalive
+            if fresh and not self._worn(conn, now):
                 return conn
             conn.close()
+        return None
+
+    async def _acquire(self, deadline: float | None) -> Connection:
+        if self.addresses.stale():  # once per refresh interval: idle ones may be to old ones
+            with contextlib.suppress(OSError):  # no address at all: _connect says so
+                await self.addresses.resolve()
+        conn = self._idle_connection()
+        if conn is not None:
+            return conn
         async with asyncio.timeout_at(deadline):  # only when no connection is ready
             while True:
                 if self._closed:
                     raise Dropped("the pool is closed")
-                if self._idle:
-                    return self._idle.pop()
+                conn = self._idle_connection()
+                if conn is not None:
+                    return conn
                 if self._open < self._limit:
                     return await self._connect()
                 waiter = asyncio.get_running_loop().create_future()
@@ -124,25 +134,35 @@ class Pool:
         self._all.add(conn)
         self._open += 1
         try:
+            conn.address = await self.addresses.pick()
+            conn.opened_at = time.monotonic()
             await asyncio.get_running_loop().create_connection(
-                lambda: conn, self.host, self.port, ssl=self.ssl
+                lambda: conn,
+                conn.address,
+                self.port,
+                ssl=self.ssl,
+                server_hostname=self.host if self.ssl else None,
             )
         except BaseException as exc:
             if not conn.made:
                 self._all.discard(conn)
+                self.addresses.closed(conn.address)
                 self._slot_freed()
             if isinstance(exc, OSError) and not isinstance(exc, ssl.SSLError | TimeoutError):
                 raise NotSent(exc.errno, str(exc)) from exc
             raise  # cancelled (the deadline), or a TLS failure that a retry would not mend
+        if self._closed:  # closed while this one was opening
+            conn.abort()
+            raise Dropped("the pool is closed")
         return conn
 
     def release(self, conn: Connection) -> None:
         """An answered connection goes back to the pool (LIFO: the warmest first)."""
         conn.waiter = None
-        if self._closed:
-            conn.close()
-            return
         now = conn.idle_since = time.monotonic()
+        if self._closed or self._worn(conn, now):
+            conn.close()  # its slot is free: a waiting request opens a fresh one
+            return
         while self._idle and now - self._idle[0].idle_since >= self._keepalive:
             self._idle.popleft().close()
         self._idle.append(conn)
@@ -154,6 +174,7 @@ class Pool:
             self._idle.remove(conn)
         if conn in self._all:
             self._all.discard(conn)
+            self.addresses.closed(conn.address)
             self._slot_freed()
 
     def _slot_freed(self) -> None:
