@@ -5,6 +5,7 @@ from typing import Any
 
 from gateway.openapi.base import Schema, SectionBuilder
 from gateway.openapi.components import HEADERS, parameters
+from gateway.openapi.examples import add_problem_examples
 from gateway.openapi.methods import add_method_semantics
 from service_kit.contract.schemas import component_schemas
 
@@ -44,6 +45,7 @@ def build(type_base: str, sections: Iterable[SectionBuilder]) -> dict[str, Any]:
         _merge(schemas, section.schemas, "schema")
         _merge(params, section.parameters, "parameter")
     add_method_semantics(paths)
+    add_problem_examples(paths, type_base)
     return {
         "openapi": "3.1.0",
         "info": {

@@ -55,7 +55,13 @@ class Recommendations(ContractModel, extra="allow"):
 RetryAfter = Annotated[int, Integer(1, MAX_RETRY_AFTER), Field(description="Seconds.")]
 
 
-class MaintenanceState(ContractModel, extra="allow"):
+class MaintenanceState(
+    ContractModel,
+    extra="allow",
+    json_schema_extra={
+        "examples": [{"enabled": False, "retryAfter": 300, "detail": DEFAULT_DETAIL}]
+    },
+):
     enabled: bool
     retryAfter: RetryAfter
     detail: Annotated[str, Field(min_length=1, max_length=MAX_DETAIL)]
@@ -69,11 +75,17 @@ class MaintenanceUpdate(ContractModel):
     detail: Annotated[str, Text(MAX_DETAIL)] = DEFAULT_DETAIL
 
 
-class Health(ContractModel, extra="allow"):
+class Health(ContractModel, extra="allow", json_schema_extra={"examples": [{"status": "ok"}]}):
     status: str
 
 
-class Readiness(ContractModel, extra="allow"):
+class Readiness(
+    ContractModel,
+    extra="allow",
+    json_schema_extra={
+        "examples": [{"status": "ready", "checks": {"redis": "ok", "pets-service": "ok"}}]
+    },
+):
     status: Literal["ready"]
     checks: dict[str, str]
 

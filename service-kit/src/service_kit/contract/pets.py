@@ -119,7 +119,20 @@ PetMergePatch: type[ContractModel] = create_model(  # type: ignore[call-overload
 )
 
 
-class Pet(PetFields):
+PET_EXAMPLE = {
+    "name": "Rex",
+    "species": "DOG",
+    "breed": "Collie",
+    "age": 3,
+    "id": "0190f7a4-8c1e-7cc3-9d2a-5b6f1e0c2a11",
+    "status": "AVAILABLE",
+    "createdAt": "2025-01-02T10:00:00.000Z",
+    "updatedAt": "2025-01-02T10:00:00.000Z",
+    "version": 1,
+}
+
+
+class Pet(PetFields, json_schema_extra={"examples": [PET_EXAMPLE]}):
     """A pet as the API answers with it; unset optional fields are left out."""
 
     id: Uuid
@@ -129,6 +142,11 @@ class Pet(PetFields):
     version: Annotated[int, Field(ge=1)]
 
 
-class PetPage(ContractModel):
+class PetPage(
+    ContractModel,
+    json_schema_extra={
+        "examples": [{"items": [PET_EXAMPLE], "nextCursor": "AZD3pIweTMOdKltvHgwqEQ"}]
+    },
+):
     items: list[Pet]
     nextCursor: str | None

@@ -42,7 +42,21 @@ SpeciesList = Annotated[
 ]
 
 
-class Preferences(ContractModel):
+class Preferences(
+    ContractModel,
+    json_schema_extra={
+        "examples": [
+            {
+                "preferredSpecies": ["CAT"],
+                "newsletter": False,
+                "language": "en",
+                "units": "metric",
+                "emailNotifications": True,
+                "theme": "dark",
+            }
+        ]
+    },
+):
     """The whole document: PUT replaces it, GET answers it."""
 
     preferredSpecies: Annotated[SpeciesList, Field(default_factory=list)]
