@@ -20,6 +20,8 @@ from service_kit.connections import (
 )
 from service_kit.protocol import ProblemAppRunner, ProblemRequestHandler, ProblemServer
 
+IDLE_TIMEOUT = 75.0  # seconds, as web.run_app's
+
 
 class LimitedRequestHandler(ProblemRequestHandler):
     """The connection handler, with read timeouts and a connection cap."""
@@ -135,6 +137,12 @@ class LimitedServer(ProblemServer):
 
 class LimitedAppRunner(ProblemAppRunner):
     """``ProblemAppRunner`` applying the app's ``CONNECTION_LIMITS``, when it sets them."""
+
+    def __init__(self, app: web.Application, **kwargs: Any) -> None:
+        # An idle keep-alive connection is closed after this (aiohttp's own runner keeps one
+        # for an hour: a few clients' idle sockets could then hold the whole connection cap).
+        kwargs.setdefault("keepalive_timeout", IDLE_TIMEOUT)
+        super().__init__(app, **kwargs)
 
     async def _make_server(self) -> web.Server:
         server = await super()._make_server()
