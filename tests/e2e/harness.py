@@ -71,7 +71,20 @@ class RunningSuite:
 
 
 def start_suite(workdir: Path, extra_env: dict[str, str] | None = None) -> RunningSuite:
-    """`petstore run --free-ports`, waiting until every service reports ready."""
+    """`petstore run --free-ports`, waiting until every service reports ready.
+
+    Tried a second time when a port it chose was taken before its part could bind it: on a
+    busy machine another process's outgoing connection can get that port meanwhile.
+    """
+    try:
+        return _start_suite(workdir, extra_env)
+    except RuntimeError as exc:
+        if "address already in use" not in str(exc):
+            raise
+    return _start_suite(workdir, extra_env)
+
+
+def _start_suite(workdir: Path, extra_env: dict[str, str] | None) -> RunningSuite:
     state_file = workdir / "state.json"
     output = workdir / "launcher.out"
     env = {

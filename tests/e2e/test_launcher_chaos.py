@@ -20,7 +20,7 @@ import aiohttp
 import pytest
 import redis.asyncio as aioredis
 
-from service_kit.medical_records import F_EFFECTS, F_STATUS, record_key
+from service_kit.medical_records import F_EFFECTS, F_PET_ID, F_STATUS, record_key
 from tests.e2e.harness import RunningSuite, pid_alive, ports_free, start_suite
 
 RECORDS = 300
@@ -145,6 +145,56 @@ async def test_chaos_stop_redis_is_503_then_start_is_200(launched: RunningSuite)
     assert after["redis"]["state"] == "up"
     for name, row in before.items():
         if name != "redis":
+            assert (after[name]["pid"], after[name]["restarts"]) == (row["pid"], row["restarts"])
+
+
+async def records_of(launched: RunningSuite, pet_id: str) -> list[dict[bytes, bytes]]:
+    """Every medical-record entry in Redis that belongs to ``pet_id``."""
+    redis = aioredis.Redis.from_url(launched.state["env"]["REDIS_URL"], socket_timeout=2)
+    try:
+        keys = [k async for k in redis.scan_iter(match=record_key(PREFIX, "*"), count=1000)]
+        entries = [await redis.hgetall(key) for key in keys]
+    finally:
+        await redis.aclose()
+    return [e for e in entries if e.get(F_PET_ID.encode()) == pet_id.encode()]
+
+
+async def test_chaos_stop_kafka_is_503_with_nothing_kept_then_202_completes(
+    launched: RunningSuite,
+) -> None:
+    before = status(launched)
+    auth = {"Authorization": f"Bearer {launched.rw_token}"}
+    async with aiohttp.ClientSession() as http:
+        pet_id = await create_pet(http, launched)
+        url = f"{launched.gateway}/v1/pets/{pet_id}/medical-records"
+        chaos(launched, "stop", "kafka")
+        try:
+            async with http.post(url, json=RECORD, headers=auth) as resp:
+                assert resp.status == 503
+                assert int(resp.headers["Retry-After"]) >= 1
+            assert await records_of(launched, pet_id) == []  # no 202, no record: nothing kept
+        finally:
+            chaos(launched, "start", "kafka")
+        deadline = time.monotonic() + 30
+        while True:
+            async with http.post(url, json=RECORD, headers=auth) as resp:
+                if resp.status == 202 or time.monotonic() > deadline:
+                    break
+            await asyncio.sleep(0.5)
+        assert resp.status == 202
+        status_url = launched.gateway + resp.headers["Location"]
+        deadline = time.monotonic() + 60
+        while True:
+            async with http.get(status_url, headers=auth) as answer:
+                final = (await answer.json())["status"]
+            if final != "PROCESSING" or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.5)
+    assert final == "COMPLETED"
+    assert len(await records_of(launched, pet_id)) == 1
+    after = status(launched)
+    for name, row in before.items():
+        if name != "kafka":
             assert (after[name]["pid"], after[name]["restarts"]) == (row["pid"], row["restarts"])
 
 

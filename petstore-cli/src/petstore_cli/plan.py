@@ -62,9 +62,15 @@ def make_plan(environ: Mapping[str, str], *, free_ports: bool = False) -> Plan:
     """Ports from the environment (or free ones), embedded servers unless addresses are given."""
     env = {**suite_defaults(), **{k: v for k, v in environ.items() if v != ""}}
 
+    chosen: set[int] = set()
+
     def port(var: str, default: int) -> int:
-        if free_ports:
-            return free_port()
+        if free_ports:  # each a port of its own: the kernel may hand one out twice
+            found = free_port()
+            while found in chosen:
+                found = free_port()
+            chosen.add(found)
+            return found
         raw = env.get(var)
         if raw is None:
             return default
