@@ -148,7 +148,7 @@ async def test_chaos_stop_redis_is_503_then_start_is_200(launched: RunningSuite)
             assert (after[name]["pid"], after[name]["restarts"]) == (row["pid"], row["restarts"])
 
 
-async def records_of(launched: RunningSuite, pet_id: str) -> list[dict[bytes, bytes]]:
+async def records_of(launched: RunningSuite, pet_id: str) -> list[dict[bytes | str, bytes | str]]:
     """Every medical-record entry in Redis that belongs to ``pet_id``."""
     redis = aioredis.Redis.from_url(launched.state["env"]["REDIS_URL"], socket_timeout=2)
     try:
