@@ -6,13 +6,16 @@ Bounded for `make test`; `make fuzz` sets FUZZ_MAX_EXAMPLES (and FUZZ_SEED, FUZZ
 higher. Known bugs are in fuzz-baseline.json, each with an xfail(strict) regression test.
 """
 
+import json
 import os
+import re
 import subprocess
 import sys
 import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -94,7 +97,7 @@ def test_schemathesis_finds_nothing_new(
         "--baseline",
         str(HERE / "fuzz-baseline.json"),
         "--report",
-        "junit",
+        "junit,har",
         "--report-dir",
         str(tmp_path),
         *selection,
@@ -108,3 +111,24 @@ def test_schemathesis_finds_nothing_new(
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-20_000:]
     assert "Tested:" in output, output[-5000:]
+    exchanges = _exchanges(tmp_path)
+    assert {"HEAD", "OPTIONS"} <= {method for method, _, _ in exchanges}
+    if "admin" in scopes:  # the user-id bound was exercised, and held
+        long_ids = {status for _, path, status in exchanges if _user_id_length(path) > 128}
+        assert 422 in long_ids, long_ids
+        assert not any(200 <= status < 300 for status in long_ids), long_ids
+
+
+def _exchanges(report_dir: Path) -> list[tuple[str, str, int]]:
+    """(method, path, status) of every request the run sent, from its HAR report."""
+    [har] = report_dir.glob("har-*.json")
+    entries = json.loads(har.read_text())["log"]["entries"]
+    return [
+        (e["request"]["method"], urlsplit(e["request"]["url"]).path, e["response"]["status"])
+        for e in entries
+    ]
+
+
+def _user_id_length(path: str) -> int:
+    match = re.fullmatch(r"/v1/users/([^/]*)/preferences", path)
+    return len(unquote(match.group(1))) if match else 0
