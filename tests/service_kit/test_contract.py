@@ -162,3 +162,16 @@ def test_every_example_in_the_document_is_valid() -> None:
                         assert errors == [], (method, path, status, media, errors[0].message)
                         checked += 1
     assert checked > 100
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [
+        ("PetCreate", {**PET, "id": UUID + "\n"}),
+        ("Preferences", {"language": "en\n"}),
+        ("MedicalRecordCreate", {"type": "CHECKUP", "date": "2025-01-01\n"}),
+    ],
+)
+def test_a_pattern_ends_at_the_end_of_the_value(name: str, body: dict[str, Any]) -> None:
+    """As JSON Schema reads `$` (Python's `re` would also let a final newline through)."""
+    assert not _model_accepts(name, body)

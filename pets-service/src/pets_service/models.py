@@ -1,5 +1,5 @@
-"""Pets and preferences as the pets service reads them: the shared contract's models, plus
-the rules that need the request (the id in the path, the pet being patched)."""
+"""Pets as the pets service reads them: the shared contract's models, plus the rules that
+need the request (the id in the path, the pet being patched)."""
 
 import re
 from collections.abc import Mapping
@@ -7,13 +7,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from service_kit.contract.errors import validate
+from service_kit.contract.fields import UUID_PATTERN
 from service_kit.contract.pets import NOT_REMOVABLE, PetCreate, PetMergePatch, PetReplace
-from service_kit.contract.preferences import Preferences, duplicate_species
 from service_kit.problems import FieldError
 
-PetFields = PetReplace
-
-_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+_UUID = re.compile(UUID_PATTERN)
 
 
 def parse_uuid(value: str) -> str | None:
@@ -31,7 +29,7 @@ def new_pet_id(body: Mapping[str, Any]) -> str | None:
     return parse_uuid(raw) if isinstance(raw, str) else None
 
 
-def parse_new_pet(body: Mapping[str, Any]) -> tuple[str | None, PetFields]:
+def parse_new_pet(body: Mapping[str, Any]) -> tuple[str | None, PetReplace]:
     """The client-chosen id (if any) and fields of a POST body; 422 with every failure."""
     pet = validate(PetCreate, body)
     return (pet.id.lower() if pet.id else None), pet
@@ -45,14 +43,14 @@ def _same_id(body: Mapping[str, Any], path_id: str) -> list[FieldError]:
     return []
 
 
-def parse_replacement(body: Mapping[str, Any], path_id: str) -> PetFields:
+def parse_replacement(body: Mapping[str, Any], path_id: str) -> PetReplace:
     """The fields of a PUT body: a full replacement, so absent optional fields are removed."""
     return validate(PetReplace, body, extra=_same_id(body, path_id))
 
 
 def apply_merge_patch(
     current: Mapping[str, Any], patch: Mapping[str, Any], path_id: str
-) -> PetFields:
+) -> PetReplace:
     """RFC 7396 on the writable fields: null removes an optional field, others replace."""
     errors = _same_id(patch, path_id)
     if "id" in patch and patch["id"] is None:
@@ -68,9 +66,3 @@ def apply_merge_patch(
         elif field != "id":
             merged[field] = value
     return validate(PetReplace, merged)
-
-
-def parse_preferences(body: Mapping[str, Any]) -> dict[str, Any]:
-    """A whole preferences document (absent fields take their defaults); 422 on any failure."""
-    repeats = [FieldError(field, message) for field, message in duplicate_species(dict(body))]
-    return validate(Preferences, body, extra=repeats).model_dump(mode="json")

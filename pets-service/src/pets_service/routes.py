@@ -2,7 +2,7 @@
 
 from aiohttp import web
 
-from pets_service import views
+from pets_service import preferences, views
 from pets_service.idempotency import idempotent
 from pets_service.records import views as record_views
 
@@ -15,8 +15,8 @@ def setup_routes(app: web.Application) -> None:
     router.add_put("/v1/pets/{pet_id}", views.replace_pet)
     router.add_patch("/v1/pets/{pet_id}", views.update_pet)
     router.add_delete("/v1/pets/{pet_id}", views.delete_pet)
-    router.add_get("/v1/users/{user_id}/preferences", views.retrieve_preferences)
-    router.add_put("/v1/users/{user_id}/preferences", views.replace_preferences)
+    router.add_get("/v1/users/{user_id}/preferences", preferences.retrieve_preferences)
+    router.add_put("/v1/users/{user_id}/preferences", preferences.replace_preferences)
     router.add_post(
         "/v1/pets/{pet_id}/medical-records", idempotent(record_views.create_medical_record)
     )

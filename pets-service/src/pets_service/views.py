@@ -1,4 +1,4 @@
-"""Handlers for pets and user preferences."""
+"""Handlers for pets."""
 
 from collections.abc import Callable
 from typing import Any
@@ -15,27 +15,23 @@ from tenacity import (
 
 from pets_service.conditional import etag, request_condition
 from pets_service.models import (
-    PetFields,
     apply_merge_patch,
     new_pet_id,
     now_rfc3339,
     parse_new_pet,
-    parse_preferences,
     parse_replacement,
     parse_uuid,
 )
 from pets_service.pagination import encode_cursor, parse_list_query
-from pets_service.state import PETS, PREFERENCES, SETTINGS
+from pets_service.state import PETS, SETTINGS
 from pets_service.storage.pets import StoredPet
 from service_kit.bodies import read_json_object
-from service_kit.contract.preferences import USER_ID_MAX
+from service_kit.contract.pets import PetReplace
 from service_kit.negotiation import ACCEPT_PATCH
 from service_kit.problems import (
     AlreadyExists,
-    FieldError,
     NotFound,
     UnsupportedMediaType,
-    ValidationFailed,
     VersionConflict,
 )
 
@@ -141,7 +137,7 @@ async def _save(
     request: web.Request,
     pet_id: str,
     current: StoredPet | None,
-    build: Callable[[dict[str, Any]], PetFields],
+    build: Callable[[dict[str, Any]], PetReplace],
 ) -> web.Response:
     """Read-modify-write with compare-and-set on the version; If-Match is checked against
     the version actually replaced, so two writers with the same If-Match never both win."""
@@ -208,26 +204,3 @@ async def delete_pet(request: web.Request) -> web.Response:
         f"If-Match does not name the current version {result.current_version}.",
         currentVersion=result.current_version,
     )
-
-
-def _user_id(request: web.Request) -> str:
-    user_id = request.match_info["user_id"]  # its owner's or an admin's (service_kit.scopes)
-    if len(user_id) > USER_ID_MAX:
-        message = f"Must be at most {USER_ID_MAX} characters long."
-        raise ValidationFailed([FieldError("userId", message)])
-    return user_id
-
-
-async def retrieve_preferences(request: web.Request) -> web.Response:
-    user_id = _user_id(request)
-    doc = await request.app[PREFERENCES].get(user_id)
-    if doc is None:
-        raise NotFound("This user has not set any preferences yet.")
-    return web.Response(body=doc, content_type=JSON)
-
-
-async def replace_preferences(request: web.Request) -> web.Response:
-    user_id = _user_id(request)
-    body = await read_json_object(request, request.app[SETTINGS].max_body_bytes)
-    await request.app[PREFERENCES].put(user_id, orjson.dumps(parse_preferences(body)))
-    return web.Response(status=204)

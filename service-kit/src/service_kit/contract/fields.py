@@ -48,7 +48,9 @@ OmitNull = _OmitNull()
 class ContractModel(BaseModel):
     """A request or response body: unknown members refused, each field's own rules."""
 
-    model_config = ConfigDict(extra="forbid", regex_engine="python-re", frozen=True)
+    # The Rust engine, as JSON Schema reads a pattern: `$` is the end (Python's also matches
+    # before a final newline).
+    model_config = ConfigDict(extra="forbid", regex_engine="rust-regex", frozen=True)
 
     # Members a client may see but not send: refused with their own message.
     read_only: ClassVar[tuple[str, ...]] = ()
