@@ -24,7 +24,6 @@ class Reply:
     status: int
     headers: Mapping[str, str]
     body: Any
-    elapsed_ms: float
 
 
 @dataclass
@@ -71,22 +70,20 @@ class Tour:
             data = json.dumps(json_body).encode()
             hdrs.setdefault("Content-Type", "application/json")
         url = url if url.startswith("http") else self.gw + url
-        started = time.perf_counter()
         try:
             async with self.http.request(method, url, headers=hdrs, data=data) as resp:
                 raw = await resp.read()
                 status, resp_headers = resp.status, resp.headers
         except (aiohttp.ClientError, TimeoutError) as exc:
             # Status 0 stands for "no answer"; the step shows why.
-            return Reply(0, {}, type(exc).__name__, (time.perf_counter() - started) * 1000)
-        elapsed = (time.perf_counter() - started) * 1000
+            return Reply(0, {}, type(exc).__name__)
         body: Any = None
         if raw:
             try:
                 body = json.loads(raw)
             except ValueError:
                 body = raw[:200].decode("utf-8", "replace")
-        return Reply(status, resp_headers, body, elapsed)
+        return Reply(status, resp_headers, body)
 
     async def step(
         self,

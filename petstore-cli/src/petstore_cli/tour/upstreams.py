@@ -6,7 +6,6 @@ from typing import Any
 from petstore_cli.tour.core import Tour
 
 # (stub, fault, route, expected status, headers that must be there)
-RETRY = ("Retry-After",)
 Fault = tuple[str, dict[str, Any], str, int, tuple[str, ...]]
 FAULTS: list[Fault] = [
     ("weather", {"mode": "error", "status": 500}, "weather", 502, ()),
