@@ -1,4 +1,5 @@
-"""Medical records: one closed request model per record type, and what the API answers."""
+"""Medical records: one closed request model per record type, and their validation for the
+pets service (422) and the worker (FAILED) alike."""
 
 import functools
 import operator
@@ -11,22 +12,14 @@ from pydantic_core import PydanticCustomError
 from service_kit.contract.errors import field_errors
 from service_kit.contract.fields import (
     ContractModel,
-    DateTime,
-    OmitNull,
     Text,
-    UriReference,
-    Uuid,
     messages,
 )
-from service_kit.contract.problem import Problem
 from service_kit.medical_records import (
     NOTES_MAX,
     TEXT_MAX,
     TYPE_FIELDS,
-    RecordStatus,
     RecordType,
-    record_url,
-    status_url,
 )
 from service_kit.problems import FieldError, ValidationFailed
 
@@ -96,23 +89,6 @@ MedicalRecordCreate: Any = Annotated[
 ]
 
 
-_RECORD_ID = "0190f7a5-1b2c-7d3e-8f40-5a6b7c8d9e0f"
-_PET_ID = "0190f7a4-8c1e-7cc3-9d2a-5b6f1e0c2a11"
-
-
-class MedicalRecordAccepted(
-    ContractModel,
-    json_schema_extra={
-        "examples": [
-            {"id": _RECORD_ID, "status": "PROCESSING", "statusUrl": status_url(_RECORD_ID)}
-        ]
-    },
-):
-    id: Uuid
-    status: Literal[RecordStatus.PROCESSING]
-    statusUrl: UriReference
-
-
 _COMMON = ("type", "date", "notes")
 ALL_TYPE_FIELDS = frozenset(field for fields in TYPE_FIELDS.values() for field in fields)
 
@@ -159,52 +135,3 @@ def record_fields(
     except ValidationError as exc:
         return {}, [*unknown, *field_errors(exc)]
     raise AssertionError("unreachable: a record without a valid type never validates")
-
-
-class MedicalRecordStatus(
-    ContractModel,
-    json_schema_extra={
-        "examples": [
-            {
-                "id": _RECORD_ID,
-                "petId": _PET_ID,
-                "status": "COMPLETED",
-                "createdAt": "2025-01-02T10:00:00.000Z",
-                "updatedAt": "2025-01-02T10:00:01.000Z",
-                "resultUrl": record_url(_RECORD_ID),
-            }
-        ]
-    },
-):
-    """Where a record is; ``resultUrl`` once COMPLETED, ``problem`` once FAILED."""
-
-    id: Uuid
-    petId: Annotated[Uuid | None, OmitNull] = None
-    status: RecordStatus
-    createdAt: Annotated[DateTime | None, OmitNull] = None
-    updatedAt: Annotated[DateTime | None, OmitNull] = None
-    resultUrl: Annotated[UriReference | None, OmitNull] = None
-    problem: Annotated[Problem | None, OmitNull] = None
-
-
-class MedicalRecord(
-    ContractModel,
-    extra="allow",
-    json_schema_extra={
-        "examples": [
-            {
-                "id": _RECORD_ID,
-                "petId": _PET_ID,
-                "type": "VACCINATION",
-                "date": "2025-01-02",
-                "vaccine": "Rabies",
-                "nextDueDate": "2026-01-02",
-                "processedAt": "2025-01-02T10:00:01.000Z",
-            }
-        ]
-    },
-):
-    """The processed record: the fields sent, plus what processing derived."""
-
-    id: Uuid
-    petId: Annotated[str | None, OmitNull] = None

@@ -17,12 +17,12 @@ from service_kit.contract.gateway import (
 from service_kit.contract.pets import Pet, PetCreate, PetMergePatch, PetPage, PetReplace
 from service_kit.contract.preferences import Preferences
 from service_kit.contract.problem import Problem
-from service_kit.contract.records import (
+from service_kit.contract.record_answers import (
     MedicalRecord,
     MedicalRecordAccepted,
-    MedicalRecordCreate,
     MedicalRecordStatus,
 )
+from service_kit.contract.records import MedicalRecordCreate
 
 Schema = dict[str, Any]
 REF = "#/components/schemas/{model}"
