@@ -31,11 +31,12 @@ run: install ## the whole suite locally (embedded Redis and Kafka), until Ctrl-C
 lint: install node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) -m tests.deadcode
 	$(PY) -m gateway.openapi > $(VENV)/openapi.json
 	$(REDOCLY) lint --config redocly.yaml --format stylish --max-problems 50 $(VENV)/openapi.json
 
-deadcode: install ## unused functions, methods and attributes (vulture; read its findings, they can be framework callbacks)
-	$(VENV)/bin/vulture
+deadcode: install ## unused functions, methods, attributes and variables (vulture; part of make lint)
+	$(PY) -m tests.deadcode
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -2,6 +2,7 @@
 
 from gateway.openapi.base import Schema, ref
 from service_kit.auth import REALM
+from service_kit.contract.preferences import USER_ID_MAX
 
 # RFC 9110 If-Match / If-None-Match: `*`, or a comma-separated list of (weak) entity tags.
 _TAG = r'(W/)?"[\x21\x23-\x7E]*"'
@@ -69,7 +70,7 @@ def parameters() -> dict[str, Schema]:
         "UserId": _param(
             "path",
             "userId",
-            {"type": "string", "minLength": 1, "maxLength": 128},
+            {"type": "string", "minLength": 1, "maxLength": USER_ID_MAX},
             "The user id (the token's `sub`).",
         ),
         "Limit": _param(
