@@ -2,15 +2,7 @@
 
 import enum
 
-
-class Species(enum.StrEnum):
-    DOG = "DOG"
-    CAT = "CAT"
-    BIRD = "BIRD"
-    RABBIT = "RABBIT"
-    FISH = "FISH"
-    REPTILE = "REPTILE"
-    OTHER = "OTHER"
+from service_kit.contract.vocabulary import Species
 
 
 class Stage(enum.StrEnum):

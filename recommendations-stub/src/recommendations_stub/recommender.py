@@ -4,7 +4,8 @@ import hashlib
 import random
 from typing import Any
 
-from recommendations_stub.catalog import FOOD, STAGE_TIPS, TIPS, TOYS, Species, stage_of
+from recommendations_stub.catalog import FOOD, STAGE_TIPS, TIPS, TOYS, stage_of
+from service_kit.contract.vocabulary import Species
 
 PICKS = 3
 

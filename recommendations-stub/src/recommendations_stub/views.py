@@ -4,8 +4,8 @@ import re
 
 from aiohttp import web
 
-from recommendations_stub.catalog import Species
 from recommendations_stub.recommender import recommend
+from service_kit.contract.vocabulary import Species
 from service_kit.jsonutil import json_response
 from service_kit.problems import BadRequest, FieldError, ValidationFailed
 

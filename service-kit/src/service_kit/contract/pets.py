@@ -6,7 +6,6 @@ schemas are generated from these models, and the stored document is dumped from 
 """
 
 import types
-from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
 
 from pydantic import Field, create_model
@@ -14,23 +13,8 @@ from pydantic.fields import FieldInfo
 from pydantic.json_schema import SkipJsonSchema
 
 from service_kit.contract.fields import ContractModel, DateTime, Integer, OmitNull, Text, Uuid
-
-
-class Species(StrEnum):
-    DOG = "DOG"
-    CAT = "CAT"
-    BIRD = "BIRD"
-    RABBIT = "RABBIT"
-    FISH = "FISH"
-    REPTILE = "REPTILE"
-    OTHER = "OTHER"
-
-
-class PetStatus(StrEnum):
-    AVAILABLE = "AVAILABLE"
-    PENDING = "PENDING"
-    ADOPTED = "ADOPTED"
-
+from service_kit.contract.vocabulary import PetStatus as PetStatus
+from service_kit.contract.vocabulary import Species as Species
 
 NAME_MAX = 100
 BREED_MAX = 100
