@@ -1,9 +1,19 @@
 """GET /admin/fault-presets and GET /admin/fault-sessions/{id}/report on the running gateway."""
 
+from multidict import CIMultiDict, CIMultiDictProxy
+
 from gateway.sessions.presets import presets_document
-from tests.sessions.client import Faults
+from tests.gateway.contract import check_reply
+from tests.gateway.leaks import Reply
+from tests.sessions.client import Answer, Faults
 
 RULES = [{"method": "GET", "route": "/v1/pets", "steps": [{"respond": 503, "retryAfter": 1}]}]
+
+
+def conforms(method: str, path: str, answer: Answer) -> list[str]:
+    """What in the answer the served OpenAPI document does not describe."""
+    headers = CIMultiDictProxy(CIMultiDict(answer.headers))
+    return check_reply(Reply(method, path, answer.status, headers, answer.body))
 
 
 async def _start(faults: Faults, body: dict[str, object]) -> str:
@@ -18,6 +28,7 @@ async def test_presets_are_listed_for_the_faults_scope(faults: Faults) -> None:
     answer = await faults.send("GET", "/admin/fault-presets", token=faults.admin)
     assert answer.status == 200, answer
     assert answer.json() == presets_document()
+    assert conforms("GET", "/admin/fault-presets", answer) == []
     refused = await faults.send("GET", "/admin/fault-presets")  # read:pets write:pets only
     assert refused.status == 403
     assert refused.json()["requiredScope"] == "faults"
@@ -47,6 +58,7 @@ async def test_the_report_grades_what_the_journal_holds(faults: Faults) -> None:
         "GET", f"/admin/fault-sessions/{session_id}/report", token=faults.admin
     )
     assert answer.status == 200, answer
+    assert conforms("GET", f"/admin/fault-sessions/{session_id}/report", answer) == []
     checks = {c["id"]: c for c in answer.json()["checks"]}
     assert checks["honours-retry-after"]["verdict"] == "failed"
     assert checks["honours-retry-after"]["evidence"] == [1, 2]
