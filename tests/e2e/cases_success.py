@@ -135,7 +135,6 @@ SUCCESS_CASES = [
         Call("GET", "/admin/maintenance", auth="admin"),
         200,
         body={"enabled": False},
-        rate_limited=False,
     ),
     SuccessCase(
         "200-problem-types",
