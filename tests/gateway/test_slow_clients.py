@@ -13,9 +13,11 @@ from aiohttp import web
 
 from gateway.app import create_app
 from gateway.settings import Settings
+from petstore_cli.embedded import free_port
 from service_kit.slow_clients import LimitedAppRunner
 from tests.procs import service
 from tests.rawhttp import RawConnection
+from tests.support import TEST_SECRET, TokenFactory
 
 Serve = Callable[..., Awaitable[int]]
 TIMEOUT = 0.5
@@ -139,3 +141,22 @@ async def test_the_gateway_process_times_out_half_a_head(redis_url: str) -> None
         second, third = await _open(gw.port), await _open(gw.port)
         assert (await third.reply()).status == 503  # page and second hold the two slots
         await second.close()
+
+
+async def test_the_pets_service_process_times_out_half_a_body(
+    redis_url: str, key_prefix: str, token: TokenFactory
+) -> None:
+    env = {"REDIS_URL": redis_url, "REDIS_KEY_PREFIX": key_prefix}
+    env |= {"BODY_TIMEOUT_SECONDS": str(TIMEOUT), "PETSTORE_JWT_SECRET": TEST_SECRET}
+    env["KAFKA_BOOTSTRAP_SERVERS"] = f"127.0.0.1:{free_port()}"
+    async with service("pets_service", env) as pets:
+        conn = await _open(pets.port)
+        await conn.send(
+            b"POST /v1/pets HTTP/1.1\r\nHost: pets.test\r\nAuthorization: Bearer "
+            + token("read:pets", "write:pets").encode()
+            + b"\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+        )
+        reply = await conn.reply(within=TIMEOUT + 2)
+        assert reply.status == 408
+        assert str(reply.json()["type"]).endswith("/request-timeout")
+        assert await conn.closed_within(1.0)

@@ -20,16 +20,8 @@ class Settings(FromEnv):
         9464,
         "internal port of `GET /metrics` (never publish it; 0: any free port)",
     )
-    header_timeout_seconds: float = setting(
-        "HEADER_TIMEOUT_SECONDS",
-        10.0,
-        "a request's header block must arrive within this (then 408, or a silent close)",
-    )
-    body_timeout_seconds: float = setting(
-        "BODY_TIMEOUT_SECONDS",
-        10.0,
-        "a request's body must arrive within this after its head (408)",
-    )
+    header_timeout_seconds: float = common.HEADER_TIMEOUT_SECONDS.field()
+    body_timeout_seconds: float = common.BODY_TIMEOUT_SECONDS.field()
     max_connections: int = setting(
         "MAX_CONNECTIONS",
         1024,

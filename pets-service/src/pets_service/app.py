@@ -16,6 +16,7 @@ from pets_service.storage.pets import PetStore
 from pets_service.storage.preferences import PreferenceStore
 from service_kit import redis_client
 from service_kit.auth import TokenVerifier
+from service_kit.connections import CONNECTION_LIMITS, ConnectionLimits
 from service_kit.health import setup_health
 from service_kit.metrics import setup_metrics
 from service_kit.middleware import setup_problems
@@ -26,6 +27,14 @@ SERVICE = "pets-service"
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
+    # Read timeouts as at the gateway; the caps only bound the process (its one client is the
+    # gateway, whose pool opens at most 512 connections, from one address).
+    app[CONNECTION_LIMITS] = ConnectionLimits(
+        header_timeout=settings.header_timeout_seconds,
+        body_timeout=settings.body_timeout_seconds,
+        max_connections=4096,
+        max_connections_per_ip=4096,
+    )
     app[VERIFIER] = TokenVerifier(settings.jwt_secret)
     setup_problems(app, settings.problem_base_url)
     setup_metrics(app, SERVICE)

@@ -19,6 +19,8 @@ class Settings(FromEnv):
     dev_mode: bool = common.DEV_MODE.field()
     problem_base_url: str = common.PROBLEM_BASE_URL.field()
     max_body_bytes: int = common.MAX_BODY_BYTES.field()
+    header_timeout_seconds: float = common.HEADER_TIMEOUT_SECONDS.field()
+    body_timeout_seconds: float = common.BODY_TIMEOUT_SECONDS.field()
     log_level: str = common.LOG_LEVEL.field()
     shutdown_timeout: float = common.SHUTDOWN_TIMEOUT_SECONDS.field()
     # Medical records: published to Kafka, answered 202 (see docs/medical-records.md).

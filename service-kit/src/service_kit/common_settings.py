@@ -25,6 +25,14 @@ DEV_MODE = Setting(
     "`true` accepts a weak `PETSTORE_JWT_SECRET` (with a warning); `make run` and "
     "docker-compose.yml set it, production must not",
 )
+HEADER_TIMEOUT_SECONDS = Setting(
+    "HEADER_TIMEOUT_SECONDS",
+    10.0,
+    "a request's header block must arrive within this (then 408, or a silent close)",
+)
+BODY_TIMEOUT_SECONDS = Setting(
+    "BODY_TIMEOUT_SECONDS", 10.0, "a request's body must arrive within this after its head (408)"
+)
 MAX_BODY_BYTES = Setting("MAX_BODY_BYTES", 65536, "larger request bodies get 413")
 
 REDIS_URL = Setting("REDIS_URL", "redis://127.0.0.1:6379/0", "the Redis-protocol server")
