@@ -131,3 +131,21 @@ async def _served(faults: Faults, token: str, base: str) -> bool:
 async def _all_of(faults: Faults, sid: str, count: int, base: str) -> list[dict[str, Any]] | None:
     entries = await faults.journal(sid, base=base)
     return entries if len(entries) >= count else None
+
+
+async def test_without_redis_a_session_request_is_503_not_served_fault_free(
+    faults: Faults, suite: Suite
+) -> None:
+    sid = (await faults.start(FAIL))["id"]
+    suite.redis.stop()
+    try:
+        answer = await faults.send("GET", "/v1/pets", session=sid)
+        assert answer.status == 503
+        assert answer.headers["Retry-After"] == "5"
+        assert "Fault sessions cannot be read now" in answer.json()["detail"]
+        listed = await faults.send("GET", "/admin/fault-sessions", token=faults.admin)
+        assert listed.status == 503
+    finally:
+        suite.heal()
+        # Redis came back empty: the services' connections recover on their next use.
+        assert await wait_for(lambda: _served(faults, faults.rw, faults.base), within=15)

@@ -42,7 +42,9 @@ async def test_respond_renders_the_status_as_the_api_does(faults: Faults) -> Non
     assert body["status"] == 429
     not_allowed = await faults.send("GET", path, session=sid)
     assert not_allowed.status == 405
-    assert not_allowed.headers["Allow"] == "PUT, PATCH, DELETE, OPTIONS"
+    real = await faults.send("POST", path, body=PET)  # the API's own 405 on this route
+    assert real.headers["Allow"] == "GET, HEAD, PUT, PATCH, DELETE"
+    assert not_allowed.headers["Allow"] == "PUT, PATCH, DELETE"  # as if GET were not served
     assert not_allowed.json()["type"].endswith("/method-not-allowed")
     unauthorized = await faults.send("GET", path, session=sid)
     assert unauthorized.status == 401

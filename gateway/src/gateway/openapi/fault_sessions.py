@@ -1,8 +1,8 @@
 """Fault sessions: client-scoped faults on any /v1 route and the journal (scope faults)."""
 
 from gateway.openapi.base import Schema, Section, ref
+from gateway.openapi.fault_schemas import request_schemas, response_schemas
 from gateway.openapi.responses import admin_operation, json_body, ok
-from gateway.sessions.model import SessionSpec
 
 _ID: Schema = {
     "name": "sessionId",
@@ -11,132 +11,21 @@ _ID: Schema = {
     "description": "The session's id (also the Fault-Session header's value).",
     "schema": {"type": "string", "pattern": "^fs_[0-9a-f]{32}$"},
 }
-_NULLABLE_STRING: Schema = {"type": ["string", "null"]}
 
 
-def _schemas() -> dict[str, Schema]:
-    """The request document from its model; the answers add what the gateway sets."""
-    spec = SessionSpec.model_json_schema(ref_template="#/components/schemas/Fault{model}")
-    schemas = {f"Fault{name}": schema for name, schema in spec.pop("$defs").items()}
-    schemas["FaultSessionCreate"] = spec
-    step_fired = {"allOf": [ref("schemas", "FaultStep"), _fired()]}
-    rule = {
-        "allOf": [
-            ref("schemas", "FaultRule"),
-            {"properties": {"steps": {"type": "array", "items": step_fired}}},
-        ]
-    }
-    schemas["FaultSession"] = {
-        "allOf": [
-            ref("schemas", "FaultSessionCreate"),
-            {
-                "type": "object",
-                "required": ["id", "createdAt", "expiresAt", "header", "rules", "seed"],
-                "properties": {
-                    "id": {"type": "string"},
-                    "createdAt": {"type": "string", "format": "date-time"},
-                    "expiresAt": {"type": "string", "format": "date-time"},
-                    "header": {
-                        "type": "object",
-                        "required": ["Fault-Session"],
-                        "properties": {"Fault-Session": {"type": "string"}},
-                    },
-                    "rules": {"type": "array", "items": rule},
-                },
-            },
-        ]
-    }
-    schemas["FaultSessionList"] = {
-        "type": "object",
-        "required": ["items"],
-        "properties": {"items": {"type": "array", "items": ref("schemas", "FaultSession")}},
-    }
-    schemas["FaultJournal"] = {
-        "type": "object",
-        "required": ["entries", "truncated"],
-        "properties": {
-            "entries": {"type": "array", "items": _entry()},
-            "truncated": {"type": "boolean"},
-        },
-    }
-    schemas["FaultReport"] = _report()
-    schemas["FaultPresetList"] = {
-        "type": "object",
-        "required": ["items"],
-        "properties": {
-            "items": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["name", "description", "rules"],
-                    "properties": {
-                        "name": {"type": "string"},
-                        "description": {"type": "string"},
-                        "rules": {"type": "array", "items": ref("schemas", "FaultRule")},
-                    },
-                },
-            }
-        },
-    }
-    return schemas
+def _routes() -> dict[str, list[str]]:
+    """Every /v1 path template of the document and its methods (what a rule may name)."""
+    from gateway.openapi import SECTIONS  # the other sections, built when the document is
 
-
-def _report() -> Schema:
-    check = {
-        "type": "object",
-        "required": ["id", "verdict", "detail", "evidence"],
-        "properties": {
-            "id": {"type": "string"},
-            "verdict": {"type": "string", "enum": ["passed", "failed", "not-exercised"]},
-            "detail": {"type": "string"},
-            "evidence": {"type": "array", "items": {"type": "integer", "minimum": 1}},
-        },
-    }
-    counts = {k: {"type": "integer", "minimum": 0} for k in ("passed", "failed", "notExercised")}
-    return {
-        "type": "object",
-        "required": ["id", "truncated", "checks", "summary"],
-        "properties": {
-            "id": {"type": "string"},
-            "truncated": {"type": "boolean"},
-            "checks": {"type": "array", "items": check},
-            "summary": {"type": "object", "required": list(counts), "properties": counts},
-        },
-    }
-
-
-def _fired() -> Schema:
-    return {"properties": {"fired": {"type": "integer", "minimum": 0}}}
-
-
-def _entry() -> Schema:
-    strings = dict.fromkeys(
-        ("idempotencyKey", "ifMatch", "ifNoneMatch", "bodySha256"), _NULLABLE_STRING
-    )
-    return {
-        "type": "object",
-        "properties": {
-            "seq": {"type": "integer", "minimum": 1},
-            "at": {"type": "string", "format": "date-time"},
-            "t": {"type": "integer"},
-            "method": {"type": "string"},
-            "path": {"type": "string"},
-            "route": _NULLABLE_STRING,
-            "status": {"type": "integer", "description": "0: dropped, or the client left"},
-            "durationMs": {"type": "integer", "minimum": 0},
-            "fault": _NULLABLE_STRING,
-            "request": {"type": "object", "properties": strings},
-            "response": {
-                "type": "object",
-                "properties": {
-                    "retryAfter": {"type": ["integer", "null"]},
-                    "etag": _NULLABLE_STRING,
-                    "location": _NULLABLE_STRING,
-                },
-            },
-            "clientClosed": {"type": "boolean"},
-        },
-    }
+    routes: dict[str, list[str]] = {}
+    for build in SECTIONS:
+        if build is section:
+            continue
+        for path, item in build().paths.items():
+            if path.startswith("/v1/"):
+                methods = [m.upper() for m in item if m not in ("parameters", "head", "options")]
+                routes[path] = methods
+    return routes
 
 
 def section() -> Section:
@@ -210,6 +99,6 @@ def section() -> Section:
                 ),
             },
         },
-        schemas=_schemas(),
+        schemas=request_schemas(_routes()) | response_schemas(),
         parameters={"FaultSessionId": _ID},
     )

@@ -93,7 +93,7 @@ def _respond(request: web.Request, step: Step, template: str, exchange: "Exchang
         problem, decision = rate_limited(request.app[LIMITER], step.retryAfter)
         request[RATE_DECISION] = decision  # the middleware adds its X-RateLimit-* headers
     else:
-        allowed = exchange.faults.routes(request.app).methods_of(template)
+        allowed = exchange.faults.routes(request.app).allowed(template)
         problem = problem_for(
             status, step.retryAfter, method=request.method, template=template, allowed=allowed
         )

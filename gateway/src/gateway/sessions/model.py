@@ -1,9 +1,10 @@
 """The session document: pydantic models, and every invalid field as one list of errors."""
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from service_kit.contract.fields import Integer
 from service_kit.problems import FieldError
 
 MAX_TTL = 86400
@@ -19,32 +20,46 @@ class _Strict(BaseModel):
 
 
 class Hang(_Strict):
-    ms: int = Field(30_000, ge=1, le=MAX_MS)
+    ms: Annotated[int, Integer(1, MAX_MS)] = 30_000
 
 
 class SlowBody(_Strict):
-    bytesPerSecond: int = Field(ge=1, le=10_000_000)
+    bytesPerSecond: Annotated[int, Integer(1, 10_000_000)]
 
 
 class Step(_Strict):
     """One scripted answer; exactly one action, with ``times`` and ``probability``."""
 
-    respond: int | None = Field(None, ge=400, le=599)
-    retryAfter: int | None = Field(None, ge=0, le=MAX_TTL)
-    latencyMs: int | None = Field(None, ge=0, le=MAX_MS)
-    jitterMs: int | None = Field(None, ge=0, le=MAX_MS)
+    respond: Annotated[int, Integer(400, 599)] | None = None
+    retryAfter: Annotated[int, Integer(0, MAX_TTL)] | None = None
+    latencyMs: Annotated[int, Integer(0, MAX_MS)] | None = None
+    jitterMs: Annotated[int, Integer(0, MAX_MS)] | None = None
     hang: Hang | None = None
     reset: Literal["before", "after-commit"] | None = None
     truncate: bool | None = None
     garbage: bool | None = None
     slowBody: SlowBody | None = None
     pass_: bool | None = Field(None, alias="pass")
-    times: int = Field(1, ge=1, le=1_000_000)
+    times: Annotated[int, Integer(1, 1_000_000)] = 1
     probability: float = Field(1.0, ge=0.0, le=1.0)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("Leave the field out instead of null.")
+        return value
+
+    @field_validator("truncate", "garbage", "pass_")
+    @classmethod
+    def _true(cls, value: bool | None) -> bool | None:
+        if value is False:
+            raise ValueError("Must be true (or left out).")
+        return value
 
     @model_validator(mode="after")
     def _one_action(self) -> "Step":
-        chosen = [name for name in ACTIONS if self.action_value(name) not in (None, False)]
+        chosen = [name for name in ACTIONS if self.action_value(name) is not None]
         if len(chosen) != 1:
             raise ValueError(
                 "A step needs exactly one action of: "
@@ -62,7 +77,7 @@ class Step(_Strict):
 
     @property
     def action(self) -> str:
-        return next(n for n in ACTIONS if self.action_value(n) not in (None, False))
+        return next(n for n in ACTIONS if self.action_value(n) is not None)
 
     def as_json(self) -> dict[str, Any]:
         return self.model_dump(by_alias=True, exclude_none=True)
@@ -83,8 +98,8 @@ class SessionSpec(_Strict):
     """What a client sends to create a session (rules or a preset, or both)."""
 
     name: str | None = Field(None, min_length=1, max_length=200)
-    ttlSeconds: int = Field(DEFAULT_TTL, ge=1, le=MAX_TTL)
-    seed: int | None = Field(None, ge=0, le=MAX_SEED)
+    ttlSeconds: Annotated[int, Integer(1, MAX_TTL)] = DEFAULT_TTL
+    seed: Annotated[int, Integer(0, MAX_SEED)] | None = None
     match: Match = Field(default_factory=lambda: Match(sub=None))
     preset: str | None = Field(None, min_length=1, max_length=100)
     rules: list[Rule] = Field(default_factory=list, max_length=50)

@@ -5,6 +5,7 @@ import time
 from gateway.ratelimit import Decision, RateLimiter
 from gateway.storage import Counted
 from service_kit import auth, problems
+from service_kit.methods import advertised
 from service_kit.problems import Problem
 
 OWN_5XX = frozenset({502, 503, 504})  # 5xx statuses with a problem type of their own
@@ -27,7 +28,7 @@ def problem_for(
     elif status == 405:
         # As if this method were not served here (nor HEAD with GET).
         others = allowed - {method, "HEAD" if method == "GET" else method}
-        problem = problems.MethodNotAllowed(sorted(others or allowed))
+        problem = problems.MethodNotAllowed(advertised(others or allowed))
     elif status >= 500 and status not in OWN_5XX:
         problem = Problem(status=status)  # the generic 500 body (internal-error)
     else:

@@ -132,6 +132,12 @@ class Dribbled(web.StreamResponse):
         self._done = done
         self._rate = bytes_per_second
 
+    async def prepare(self, request: web.BaseRequest) -> AbstractStreamWriter | None:
+        if client_gone(request):
+            self._done(0, True, None)
+            raise ConnectionResetError("the client hung up")
+        return await super().prepare(request)
+
     async def write_eof(self, data: bytes = b"") -> None:
         body = self._body_bytes
         chunk = max(1, self._rate // 10)

@@ -7,12 +7,14 @@ change only inside Lua scripts, atomically.
 """
 
 import asyncio
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, NamedTuple
 
 import orjson
 import redis.asyncio as aioredis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_random
 
 from gateway.storage import StorageUnavailable
 
@@ -89,28 +91,28 @@ class SessionStore:
         ttl_ms = doc["ttlSeconds"] * 1000
         keys = [self._key(doc["id"]), f"{self.prefix}sub:{sub}", self._index, self._version]
         args = [orjson.dumps(doc), doc["id"], ttl_ms, sub or "", now_ms + ttl_ms, now_ms]
-        holder = await self._call(self._create(keys=keys, args=args))
+        holder = await self._call(lambda: self._create(keys=keys, args=args))
         return None if holder is None else holder.decode()
 
     async def version(self) -> int:
-        return int(await self._call(self._client.get(self._version)) or 0)
+        return int(await self._call(lambda: self._client.get(self._version)) or 0)
 
     async def live_ids(self, now_ms: int) -> list[str]:
-        ids = await self._call(self._client.zrangebyscore(self._index, now_ms, "+inf"))
+        ids = await self._call(lambda: self._client.zrangebyscore(self._index, now_ms, "+inf"))
         return [each.decode() for each in ids]
 
     async def documents(self, ids: Sequence[str]) -> list[dict[str, Any]]:
         if not ids:
             return []
-        raws = await self._call(self._client.mget([self._key(each) for each in ids]))
+        raws = await self._call(lambda: self._client.mget([self._key(each) for each in ids]))
         return [orjson.loads(raw) for raw in raws if raw is not None]
 
     async def document(self, session_id: str) -> dict[str, Any] | None:
-        raw = await self._call(self._client.get(self._key(session_id)))
+        raw = await self._call(lambda: self._client.get(self._key(session_id)))
         return None if raw is None else dict(orjson.loads(raw))
 
     async def fired(self, session_id: str) -> dict[str, int]:
-        raw = await self._call(self._client.hgetall(self._key(session_id, "fired")))
+        raw = await self._call(lambda: self._client.hgetall(self._key(session_id, "fired")))
         return {k.decode(): int(v) for k, v in raw.items()}
 
     async def delete(self, session_id: str, sub: str | None) -> bool:
@@ -119,12 +121,12 @@ class SessionStore:
         keys += [self._index, f"{self.prefix}sub:{sub}" if sub else "", self._version]
         if not sub:
             keys[6] = keys[7]  # no claim to release: the version key reads as never equal
-        return int(await self._call(self._delete(keys=keys, args=[session_id]))) > 0
+        return int(await self._call(lambda: self._delete(keys=keys, args=[session_id]))) > 0
 
     async def begin(self, session_id: str, rule: int | None, expires_ms: int) -> Began | None:
         keys = [self._key(session_id), self._key(session_id, "seq"), self._key(session_id, "hits")]
         args = [expires_ms, "" if rule is None else rule]
-        reply = await self._call(self._begin(keys=keys, args=args))
+        reply = await self._call(lambda: self._begin(keys=keys, args=args))
         return None if reply is None else Began(int(reply[0]), int(reply[1]))
 
     async def append(
@@ -138,11 +140,11 @@ class SessionStore:
         args: list[Any] = [expires_ms, len(entries), *entries]
         for name, count in fired.items():
             args += [name, count]
-        await self._call(self._append(keys=keys, args=args))
+        await self._call(lambda: self._append(keys=keys, args=args))
 
     async def journal(self, session_id: str) -> tuple[list[dict[str, Any]], int]:
         """The stored entries by seq, and the number of exchanges the session has seen."""
-        raws, seq = await self._call(self._pipeline_journal(session_id))
+        raws, seq = await self._call(lambda: self._pipeline_journal(session_id))
         entries = sorted((orjson.loads(raw) for raw in raws), key=lambda e: int(e["seq"]))
         return entries, int(seq or 0)
 
@@ -152,9 +154,20 @@ class SessionStore:
             pipe.get(self._key(session_id, "seq"))
             return await pipe.execute()
 
-    async def _call(self, command: Awaitable[Any]) -> Any:
+    async def _call(self, command: Callable[[], Awaitable[Any]]) -> Any:
+        """One command within the timeout; sent again once if its pooled connection had
+        died (Redis restarted): the next one is new."""
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(2),
+            wait=wait_random(0, 0.02),
+            retry=retry_if_exception_type(RedisConnectionError),
+            reraise=True,
+        )
         try:
             async with asyncio.timeout(self._timeout):
-                return await command
+                async for attempt in retrying:
+                    with attempt:
+                        return await command()
         except (RedisError, OSError, TimeoutError) as exc:
             raise StorageUnavailable(type(exc).__name__) from exc
+        raise AssertionError("unreachable: tenacity returns or re-raises")  # pragma: no cover

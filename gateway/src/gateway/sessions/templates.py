@@ -10,6 +10,7 @@ from service_kit.problems import FieldError
 
 _PARAM = re.compile(r"\{([^}]*)\}")
 ANY = "*"
+_IMPLIED = frozenset({"*", "HEAD", "OPTIONS"})
 
 
 def shape(template: str) -> str:
@@ -30,20 +31,33 @@ def openapi_template(canonical: str) -> str:
 class RouteTable:
     """Every /v1 route of the router: its OpenAPI template and its methods, by shape."""
 
-    def __init__(self, routes: dict[str, tuple[str, frozenset[str]]]) -> None:
+    def __init__(
+        self,
+        routes: dict[str, tuple[str, frozenset[str]]],
+        allow: dict[str, frozenset[str]] | None = None,
+    ) -> None:
         self._routes = routes
+        self._allow = allow or {}  # every method each route answers, HEAD and OPTIONS too
 
     @classmethod
     def of(cls, router: web.UrlDispatcher) -> "RouteTable":
         routes: dict[str, tuple[str, set[str]]] = {}
+        allow: dict[str, set[str]] = {}
         for resource in router.resources():
             canonical = resource.canonical
             if not canonical.startswith("/v1/"):
                 continue
             template = openapi_template(canonical)
             entry = routes.setdefault(shape(template), (template, set()))
-            entry[1].update(route.method for route in resource if route.method != "*")
-        return cls({key: (t, frozenset(m)) for key, (t, m) in routes.items()})
+            # HEAD and OPTIONS answer beside GET; a rule names the methods the API documents.
+            entry[1].update(r.method for r in resource if r.method not in _IMPLIED)
+            allow.setdefault(shape(template), set()).update(
+                r.method for r in resource if r.method != ANY
+            )
+        return cls(
+            {key: (t, frozenset(m)) for key, (t, m) in routes.items()},
+            {key: frozenset(m) for key, m in allow.items()},
+        )
 
     def template_of(self, request: web.Request) -> str | None:
         """The OpenAPI template of the route the request reached (None: no route matched)."""
@@ -77,6 +91,6 @@ class RouteTable:
                 )
         return errors
 
-    def methods_of(self, template: str) -> frozenset[str]:
-        known = self._routes.get(shape(template))
-        return frozenset() if known is None else known[1]
+    def allowed(self, template: str) -> frozenset[str]:
+        """What a 405 on this route lists in Allow."""
+        return self._allow.get(shape(template), frozenset())
