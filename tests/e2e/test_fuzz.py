@@ -40,9 +40,19 @@ RUNS = [
     # The live feed is an endless event stream: the console's browser tests cover it.
     pytest.param(
         ("admin",),
-        ["--include-path-regex", "^/admin/|^/v1/users/", "--exclude-path", "/admin/events"],
+        [
+            "--include-path-regex",
+            "^/admin/|^/v1/users/",
+            "--exclude-path",
+            "/admin/events",
+            "--exclude-path-regex",
+            "^/admin/fault-",
+        ],
         id="admin",
     ),
+    # The session document is the most intricate schema (a step's one action, a rule's
+    # route and methods): a run and a time budget of its own, with the faults scope.
+    pytest.param(("faults",), ["--include-path-regex", "^/admin/fault-"], id="faults"),
 ]
 
 
