@@ -66,7 +66,9 @@ def _rule(routes: dict[str, list[str]], fields: dict[str, Schema]) -> Schema:
                 "additionalProperties": False,
             }
         )
-    return {"oneOf": branches}
+    # anyOf: the branches exclude each other already (each its own `route`), but the one
+    # for any route lets `route` out, which a oneOf could not tell apart by a required member.
+    return {"anyOf": branches}
 
 
 def request_schemas(routes: dict[str, list[str]]) -> dict[str, Schema]:
@@ -91,7 +93,12 @@ def response_schemas() -> dict[str, Schema]:
     rule = {
         "type": "object",
         "required": ["method", "route", "steps", "then"],
-        "properties": {"steps": {"type": "array", "items": step}},
+        "properties": {
+            "method": {"type": "string"},
+            "route": {"type": "string"},
+            "steps": {"type": "array", "items": step},
+            "then": {"type": "string", "enum": ["pass", "repeat", "hold"]},
+        },
     }
     return {
         "FaultSession": {
