@@ -94,12 +94,17 @@ async def test_list_read_end(faults: Faults) -> None:
     read = await faults.read(sid)
     assert read.status == 200
     assert read.json()["rules"][0]["steps"][0]["fired"] == 1
+    options = await faults.send("OPTIONS", f"/admin/fault-sessions/{sid}")
+    assert options.status == 204
+    assert options.headers["Allow"] == "GET, HEAD, DELETE"
     ended = await faults.send("DELETE", f"/admin/fault-sessions/{sid}", token=faults.admin)
     assert ended.status == 204
     assert (await faults.read(sid)).status == 404
     assert (await faults.read(sid, "/journal")).status == 404
     again = await faults.send("DELETE", f"/admin/fault-sessions/{sid}", token=faults.admin)
     assert again.status == 404
+    options = await faults.send("OPTIONS", f"/admin/fault-sessions/{sid}/journal")
+    assert options.status == 404  # an ended session has no methods left
     listed = await faults.send("GET", "/admin/fault-sessions", token=faults.admin)
     assert sid not in [item["id"] for item in listed.json()["items"]]
 

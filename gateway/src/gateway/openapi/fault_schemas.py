@@ -3,7 +3,8 @@
 The field schemas come from the pydantic models; what a field schema cannot say is spelled
 here the way the model decides it: a step has exactly one action (with ``retryAfter`` only
 beside ``respond``, ``jitterMs`` only beside ``latencyMs``), a rule names a route of the
-API and a method that route serves, and a session needs rules or a known preset.
+API, and a session needs rules or a known preset. That a rule's method is one its route
+serves is said in words (the fuzzer's hooks follow it).
 """
 
 from typing import Any
@@ -44,31 +45,17 @@ def _step(fields: dict[str, Schema]) -> Schema:
     return {"description": Step.__doc__, "oneOf": branches}
 
 
-def _rule(routes: dict[str, list[str]], fields: dict[str, Schema]) -> Schema:
-    common = {"steps": fields["steps"], "then": fields["then"]}
-    anywhere: Schema = {
-        "type": "object",
-        "required": ["steps"],
-        "properties": {"route": {"const": "*"}, "method": fields["method"], **common},
-        "additionalProperties": False,
+def _rule(routes: dict[str, list[str]], schema: Schema) -> Schema:
+    """The model's rule, its route one of the API's; the method must be one that route
+    serves (or `*`), which the description says and the model checks."""
+    props = dict(schema["properties"])
+    props["route"] = {"enum": ["*", *routes], "default": "*"}
+    served = "; ".join(f"{path}: {', '.join(methods)}" for path, methods in routes.items())
+    props["method"] = {
+        **props["method"],
+        "description": f"`*`, or a method the route serves ({served}).",
     }
-    branches = [anywhere]
-    for template, methods in routes.items():
-        branches.append(
-            {
-                "type": "object",
-                "required": ["route", "steps"],
-                "properties": {
-                    "route": {"const": template},
-                    "method": {"enum": ["*", *methods], "default": "*"},
-                    **common,
-                },
-                "additionalProperties": False,
-            }
-        )
-    # anyOf: the branches exclude each other already (each its own `route`), but the one
-    # for any route lets `route` out, which a oneOf could not tell apart by a required member.
-    return {"anyOf": branches}
+    return {**{k: v for k, v in schema.items() if k != "$defs"}, "properties": props}
 
 
 def request_schemas(routes: dict[str, list[str]]) -> dict[str, Schema]:
@@ -77,7 +64,7 @@ def request_schemas(routes: dict[str, list[str]]) -> dict[str, Schema]:
     defs: dict[str, Schema] = spec.pop("$defs")
     out = {f"Fault{name}": schema for name, schema in defs.items()}
     out["FaultStep"] = _step(defs["Step"]["properties"])
-    out["FaultRule"] = _rule(routes, Rule.model_json_schema(ref_template=_TEMPLATE)["properties"])
+    out["FaultRule"] = _rule(routes, Rule.model_json_schema(ref_template=_TEMPLATE))
     props = spec["properties"]
     props["preset"] = {"enum": [*PRESETS, None], "default": None}
     spec["anyOf"] = [

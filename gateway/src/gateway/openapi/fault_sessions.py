@@ -2,7 +2,7 @@
 
 from gateway.openapi.base import Schema, Section, ref
 from gateway.openapi.fault_schemas import request_schemas, response_schemas
-from gateway.openapi.responses import admin_operation, json_body, ok
+from gateway.openapi.responses import admin_operation, headers, json_body, ok, problem
 
 _ID: Schema = {
     "name": "sessionId",
@@ -42,6 +42,22 @@ def section() -> Section:
         return admin_operation(op_id, summary, responses, errors=errors, body=body, scope="faults")
 
     one = {"parameters": [ref("parameters", "FaultSessionId")]}
+
+    def options(op_id: str, allow: str) -> Schema:
+        """Unlike other resources' OPTIONS, a session's tells whether it still lives."""
+        return {
+            "operationId": op_id,
+            "summary": f"The methods while the session lives (Allow: {allow})",
+            "security": [],
+            "responses": {
+                "204": {
+                    "description": f"No body; `Allow: {allow}`.",
+                    "headers": headers(("Allow",), rate=False),
+                },
+                "404": problem(404, rate=False),
+            },
+        }
+
     return Section(
         paths={
             "/admin/fault-sessions": {
@@ -72,6 +88,7 @@ def section() -> Section:
                     {204: {"description": "Ended."}},
                     errors=(404,),
                 ),
+                "options": options("describeFaultSession", "GET, HEAD, DELETE"),
             },
             "/admin/fault-sessions/{sessionId}/report": one
             | {
@@ -81,6 +98,7 @@ def section() -> Section:
                     {200: ok("The report.", ref("schemas", "FaultReport"), rate=False)},
                     errors=(404,),
                 ),
+                "options": options("describeFaultReport", "GET, HEAD"),
             },
             "/admin/fault-presets": {
                 "get": op(
@@ -97,6 +115,7 @@ def section() -> Section:
                     {200: ok("The journal.", ref("schemas", "FaultJournal"), rate=False)},
                     errors=(404,),
                 ),
+                "options": options("describeFaultJournal", "GET, HEAD"),
             },
         },
         schemas=request_schemas(_routes()) | response_schemas(),

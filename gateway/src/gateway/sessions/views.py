@@ -19,6 +19,7 @@ from gateway.storage import StorageUnavailable
 from service_kit import auth
 from service_kit.bodies import read_json_object
 from service_kit.jsonutil import json_response
+from service_kit.methods import describe_options
 from service_kit.problems import FieldError, NotFound, ValidationFailed
 
 BASE = "/admin/fault-sessions"
@@ -161,7 +162,30 @@ async def retrieve_fault_journal(request: web.Request) -> web.Response:
     return json_response(read_view(entries, seen, faults.journal.cap))
 
 
+async def describe_fault_session(request: web.Request) -> web.Response:
+    """OPTIONS on a session, its journal or its report: what they allow while it lives,
+    404 once it has ended (no token needed, as for any OPTIONS)."""
+    session_id = request.match_info["session_id"]
+    if (
+        not ID_PATTERN.match(session_id)
+        or await request.app[FAULTS].read_or_503(session_id) is None
+    ):
+        raise NotFound("No live fault session has this id (it may have ended or expired).")
+    return await describe_options(request)
+
+
+async def _session_options(app: web.Application) -> None:
+    for resource in app.router.resources():
+        if resource.canonical.startswith(BASE + "/{session_id}"):
+            assert isinstance(resource, web.Resource)
+            if all(route.method != "OPTIONS" for route in resource):
+                resource.add_route("OPTIONS", describe_fault_session)
+
+
 def setup_routes(app: web.Application) -> None:
+    # Before the generic OPTIONS of every resource (added at start-up), which cannot know
+    # that a session has ended.
+    app.on_startup.insert(0, _session_options)
     router = app.router
     router.add_post(BASE, create_fault_session)
     router.add_get(BASE, list_fault_sessions, allow_head=False)
