@@ -7,6 +7,16 @@ PACKAGES := service-kit pets-service gateway weather-stub recommendations-stub r
 PRESENT := $(patsubst %/pyproject.toml,%,$(wildcard $(addsuffix /pyproject.toml,$(PACKAGES))))
 
 .PHONY: install run test lint deadcode format typecheck pytest docs bench fuzz clean browser screenshot
+.PHONY: k8s-settings
+
+# Every compose file in the tree, found by its top-level `services:` (docker-compose.yml and
+# any override file beside it), checked against the Compose specification (the schema
+# check-jsonschema ships: no network).
+COMPOSE_FILES = $(shell grep -rlE '^services:' --include='*.yml' --include='*.yaml' \
+	--exclude-dir=.git --exclude-dir=.venv --exclude-dir=node_modules --exclude-dir=k8s . | sort)
+# The Kubernetes manifests (kustomization.yaml is kustomize's, not a Kubernetes object),
+# checked against the schemas kubernetes-validate ships, unknown fields refused.
+K8S_MANIFESTS = $(filter-out k8s/kustomization.yaml,$(wildcard k8s/*.yaml))
 
 $(VENV)/.installed: requirements-dev.txt $(addsuffix /pyproject.toml,$(PRESENT))
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -34,6 +44,8 @@ lint: install node_modules/.installed
 	$(PY) -m tests.deadcode
 	$(PY) -m gateway.openapi > $(VENV)/openapi.json
 	$(REDOCLY) lint --config redocly.yaml --format stylish --max-problems 50 $(VENV)/openapi.json
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec $(COMPOSE_FILES)
+	$(VENV)/bin/kubernetes-validate --strict --quiet $(K8S_MANIFESTS)
 
 deadcode: install ## unused functions, methods, attributes and variables (vulture; part of make lint)
 	$(PY) -m tests.deadcode
@@ -62,6 +74,9 @@ test: lint typecheck pytest ## ruff, mypy and the whole test suite
 
 docs: install ## docs/configuration.md's tables, from the settings declarations
 	$(PY) -m tests.docs.configuration
+
+k8s-settings: install ## k8s/settings.yaml (the suite's ConfigMap), from suite.env
+	$(PY) -m tests.deploy.k8s_settings
 
 # Not part of `make test`: installs nginx and wrk with apt-get when run as root (else falls
 # back to what it has, and says so), matplotlib into the venv; results in bench-results/.
