@@ -3,6 +3,7 @@
 import asyncio
 import subprocess
 import sys
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -133,3 +134,22 @@ def test_a_bad_port_variable_is_a_message() -> None:
     assert result.returncode == 1
     assert "WEATHER_STUB_PORT must be a port number" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_chaos_with_no_suite_anywhere_says_where_it_looked(tmp_path: Path) -> None:
+    socket = tmp_path / "control.sock"
+    result = subprocess.run(
+        [sys.executable, "-m", "petstore_cli", "chaos", "status"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DOCKER_HOST": f"tcp://127.0.0.1:{free_port()}",
+            "PETSTORE_CONTROL_SOCKET": str(socket),
+        },
+    )
+    assert result.returncode == 1
+    assert f"no local suite answers at {socket}" in result.stderr
+    assert "the Docker engine is not reachable" in result.stderr

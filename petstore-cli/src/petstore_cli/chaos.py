@@ -73,10 +73,18 @@ def act(
         if not answer.get("ok"):
             raise ChaosError(str(answer.get("message")))
         return answer
-    if action == "status":
-        return {"parts": chaos_compose.status([service] if service else SERVICES, project)}
-    assert service is not None
-    return {"message": "\n".join(chaos_compose.act(action, service, project)), "parts": []}
+    try:
+        if action == "status":
+            return {"parts": chaos_compose.status([service] if service else SERVICES, project)}
+        assert service is not None
+        return {"message": "\n".join(chaos_compose.act(action, service, project)), "parts": []}
+    except ChaosError as exc:
+        if target == "compose":
+            raise
+        raise ChaosError(
+            f"no local suite answers at {socket} (run `make run` here, or set "
+            f"{control.SOCKET_VAR}), and for compose: {exc}"
+        ) from None
 
 
 def table(rows: list[dict[str, Any]]) -> str:
