@@ -26,6 +26,8 @@ def main() -> None:
         host=settings.bind_host,
         port=settings.port,
         log_level=settings.log_level,
+        log_format=settings.log_format,
+        otlp_endpoint=settings.otlp_endpoint,
         shutdown_timeout=settings.shutdown_timeout_seconds,
     )
 

@@ -15,7 +15,7 @@ from aiohttp.typedefs import Handler
 from gateway.console.feed import FEED
 from gateway.context import CLIENT_ADDRESS, LIMITER, MAINTENANCE, RATE_DECISION, VERIFIER
 from gateway.sessions.exchange import fault_session
-from service_kit import auth, scopes, tracing
+from service_kit import auth, otel, scopes, tracing
 from service_kit.methods import check_implemented
 from service_kit.metrics import observe
 from service_kit.middleware import SERVER, render_error
@@ -74,7 +74,12 @@ async def guard(request: web.Request) -> None:
             if principal is not None
             else "ip:" + app[CLIENT_ADDRESS].client_ip(request)
         )
-        decision = await limiter.check(identity)
+        if otel.enabled:
+            from service_kit.otel_spans import traced
+
+            decision = await traced("rate limit", limiter.check(identity))
+        else:
+            decision = await limiter.check(identity)
         if decision is not None:
             request[RATE_DECISION] = decision
             if not decision.allowed:

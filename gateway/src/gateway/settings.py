@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from service_kit import common_settings as common
+from service_kit.logs import LogFormat
 from service_kit.settings import FromEnv, SettingsError, setting
 
 FailMode = Literal["open", "closed"]
@@ -100,6 +101,8 @@ class Settings(FromEnv):
     dev_mode: bool = common.DEV_MODE.field()
     problem_base_url: str = common.PROBLEM_BASE_URL.field()
     log_level: str = common.LOG_LEVEL.field()
+    log_format: LogFormat = common.LOG_FORMAT.field()
+    otlp_endpoint: str = common.OTEL_EXPORTER_OTLP_ENDPOINT.field()
     shutdown_timeout_seconds: float = common.SHUTDOWN_TIMEOUT_SECONDS.field()
     rate_limit_enabled: bool = setting(
         "RATE_LIMIT_ENABLED",

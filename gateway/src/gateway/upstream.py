@@ -25,6 +25,7 @@ from tenacity import (
 from gateway.circuit import CircuitBreaker
 from gateway.http1 import Malformed, NotSent, Pool, UpstreamResponse
 from gateway.verdict import Breaker, Outcome, Verdict, judge, judge_answer, problem_of
+from service_kit import otel
 from service_kit.problems import BadGateway, Problem
 
 __all__ = ["Call", "Upstream", "UpstreamResponse"]
@@ -224,6 +225,16 @@ class Call:
         seconds = upstream.timeout if deadline is None else deadline
         when = asyncio.get_running_loop().time() + seconds
         try:
+            if otel.enabled:
+                from service_kit.otel_spans import client_request
+
+                return await client_request(
+                    self.name,
+                    method,
+                    path_qs,
+                    headers,
+                    lambda carried: upstream.fetch(method, path_qs, carried, body, when),
+                )
             return await upstream.fetch(method, path_qs, headers, body, when)
         except TimeoutError:
             raise self._ended(Outcome.TIMEOUT) from None

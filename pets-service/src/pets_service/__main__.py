@@ -10,7 +10,7 @@ from service_kit.secrets import require_strong_secret, warn_dev_mode
 def main() -> None:
     settings = Settings.from_env()
     require_strong_secret(settings.jwt_secret, dev_mode=settings.dev_mode, service=SERVICE)
-    setup_logging(SERVICE, settings.log_level)
+    setup_logging(SERVICE, settings.log_level, settings.log_format)
     warn_dev_mode(settings.jwt_secret)
     serve(
         create_app(settings),
@@ -18,6 +18,8 @@ def main() -> None:
         host=settings.bind_host,
         port=settings.port,
         log_level=settings.log_level,
+        log_format=settings.log_format,
+        otlp_endpoint=settings.otlp_endpoint,
         shutdown_timeout=settings.shutdown_timeout,
     )
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from service_kit import common_settings as common
+from service_kit.logs import LogFormat
 from service_kit.settings import FromEnv, setting
 
 
@@ -22,6 +23,8 @@ class Settings(FromEnv):
     header_timeout_seconds: float = common.HEADER_TIMEOUT_SECONDS.field()
     body_timeout_seconds: float = common.BODY_TIMEOUT_SECONDS.field()
     log_level: str = common.LOG_LEVEL.field()
+    log_format: LogFormat = common.LOG_FORMAT.field()
+    otlp_endpoint: str = common.OTEL_EXPORTER_OTLP_ENDPOINT.field()
     shutdown_timeout: float = common.SHUTDOWN_TIMEOUT_SECONDS.field()
     # Medical records: published to Kafka, answered 202 (see docs/medical-records.md).
     kafka_bootstrap_servers: str = common.KAFKA_BOOTSTRAP_SERVERS.field()

@@ -15,6 +15,8 @@ def main() -> int:
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
+        log_format=settings.log_format,
+        otlp_endpoint=settings.otlp_endpoint,
         shutdown_timeout=settings.shutdown_timeout,
     )
     return 0

@@ -24,6 +24,7 @@ from records_worker.processing import now_rfc3339, process
 from records_worker.settings import Settings
 from records_worker.stopping import stop_when_set
 from records_worker.storage import Finish, RecordStore
+from service_kit import otel
 from service_kit.medical_records import (
     F_CREATED_AT,
     F_PROBLEM,
@@ -68,7 +69,18 @@ class RecordHandler:
     async def handle(self, message: ConsumerRecord[bytes, bytes], dlq: AIOKafkaProducer) -> Outcome:
         """Raises only when transient failures outlast the retry window (or shutdown began):
         the record is then left uncommitted, to be delivered again."""
-        current_trace_id.set(_header(message, TRACE_HEADER) or "-")
+        trace_id = _header(message, TRACE_HEADER) or "-"
+        current_trace_id.set(trace_id)
+        if otel.enabled:
+            from service_kit.otel_spans import consume
+
+            with consume(message.topic, message.headers or (), trace_id):
+                return await self._retried(message, dlq)
+        return await self._retried(message, dlq)
+
+    async def _retried(
+        self, message: ConsumerRecord[bytes, bytes], dlq: AIOKafkaProducer
+    ) -> Outcome:
         retrying = AsyncRetrying(
             stop=stop_any(
                 stop_after_delay(self._settings.retry_window_seconds), stop_when_set(self._stopping)

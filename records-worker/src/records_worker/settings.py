@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from service_kit import common_settings as common
+from service_kit.logs import LogFormat
 from service_kit.settings import FromEnv, setting
 
 
@@ -23,6 +24,8 @@ class Settings(FromEnv):
     )
     problem_base_url: str = common.PROBLEM_BASE_URL.field()
     log_level: str = common.LOG_LEVEL.field()
+    log_format: LogFormat = common.LOG_FORMAT.field()
+    otlp_endpoint: str = common.OTEL_EXPORTER_OTLP_ENDPOINT.field()
     shutdown_timeout: float = common.SHUTDOWN_TIMEOUT_SECONDS.field()
     concurrency: int = setting(
         "RECORDS_WORKER_CONCURRENCY",

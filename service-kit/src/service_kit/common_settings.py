@@ -1,10 +1,28 @@
 """Settings several services read, declared once: a service's settings use ``X.field()``."""
 
 from service_kit.faults import FaultSpec, fault_from_text
+from service_kit.logs import LogFormat
 from service_kit.settings import DEFAULT_PROBLEM_BASE, DEV_JWT_SECRET, Setting
 
 BIND_HOST = Setting("BIND_HOST", "127.0.0.1", "address to listen on (`0.0.0.0` in containers)")
-LOG_LEVEL = Setting("LOG_LEVEL", "INFO", "log level; logs are JSON lines on stderr with `traceId`")
+LOG_LEVEL = Setting(
+    "LOG_LEVEL",
+    "INFO",
+    "log level; at `INFO` each request logs one access line, at `WARNING` nothing per request",
+)
+LOG_FORMAT: Setting[LogFormat] = Setting(
+    "LOG_FORMAT",
+    "auto",
+    "`json` (a JSON line per event, with `traceId`), `console` (a short line for people) or "
+    "`auto`: console on a terminal, JSON otherwise (docs/observability.md)",
+)
+OTEL_EXPORTER_OTLP_ENDPOINT = Setting(
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "",
+    "OTLP/HTTP collector (e.g. `http://localhost:4318`); set, the service exports its trace "
+    "spans there, unset (the default) tracing is off; the SDK reads the other standard "
+    "`OTEL_*` variables (docs/observability.md)",
+)
 PROBLEM_BASE_URL = Setting(
     "PROBLEM_BASE_URL",
     DEFAULT_PROBLEM_BASE,

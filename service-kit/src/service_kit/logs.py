@@ -1,16 +1,17 @@
-"""Structured JSON logging that carries the current trace id."""
+"""Logging that carries the current trace id: JSON lines, or short lines for a terminal."""
 
 import logging
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any, Literal
 
 import orjson
 
+from service_kit.logs_console import ConsoleFormatter, fields_of
 from service_kit.tracing import current_trace_id
 
-_RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", (), None)))
+LogFormat = Literal["auto", "json", "console"]
 
 
 class JsonFormatter(logging.Formatter):
@@ -28,9 +29,7 @@ class JsonFormatter(logging.Formatter):
             "msg": record.getMessage(),
             "traceId": current_trace_id.get(),
         }
-        for key, value in record.__dict__.items():
-            if key not in _RESERVED and not key.startswith("_"):
-                entry[key] = value
+        entry.update(fields_of(record))
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
         return orjson.dumps(entry, default=str).decode()
@@ -73,12 +72,27 @@ class QuietRepeats(logging.Filter):
         return True
 
 
-def setup_logging(service: str, level: str = "INFO") -> None:
+def is_terminal(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # replaced or closed
+        return False
+
+
+def formatter_for(service: str, log_format: LogFormat, stream: IO[str]) -> logging.Formatter:
+    """JSON unless asked for the console format, or ``auto`` and ``stream`` is a terminal."""
+    terminal = is_terminal(stream)
+    if log_format == "console" or (log_format == "auto" and terminal):
+        return ConsoleFormatter(service, colour=terminal)
+    return JsonFormatter(service)
+
+
+def setup_logging(service: str, level: str = "INFO", log_format: LogFormat = "auto") -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter(service))
+    handler.setFormatter(formatter_for(service, log_format, sys.stderr))
     handler.addFilter(QuietRepeats())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # aiohttp's access log costs CPU on every request; metrics cover it.
+    # aiohttp's own access log is replaced by service_kit.observe's (one line per request).
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)

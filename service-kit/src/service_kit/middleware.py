@@ -9,6 +9,7 @@ from aiohttp.typedefs import Handler
 from service_kit import methods, negotiation, problems, tracing
 from service_kit.disconnects import client_gone, ended_quietly
 from service_kit.jsonutil import PROBLEM_JSON, json_response
+from service_kit.observe import setup_observe
 
 log = logging.getLogger("service_kit.errors")
 
@@ -101,6 +102,7 @@ def setup_problems(app: web.Application, type_base: str, *, middleware: bool = T
     """
     app[PROBLEM_TYPE_BASE] = type_base if type_base.endswith("/") else type_base + "/"
     methods.setup_methods(app)
+    setup_observe(app)  # the access log and the server span, when they are on
     if middleware:
         app.middlewares.insert(0, problem_middleware)
         app.on_response_prepare.append(_tag_response)

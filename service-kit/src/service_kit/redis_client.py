@@ -18,6 +18,8 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import TimeoutError as RedisTimeout
 
+from service_kit import otel
+
 
 async def _bounded(call: Any, seconds: float) -> Any:
     try:
@@ -28,11 +30,23 @@ async def _bounded(call: Any, seconds: float) -> Any:
         raise RedisTimeout(f"Redis did not answer within {seconds} s") from None
 
 
+def _traced(call: Any, operation: str) -> Any:
+    from opentelemetry.trace import SpanKind
+
+    from service_kit.otel_spans import traced
+
+    attributes = {"db.system.name": "redis", "db.operation.name": operation}
+    return traced(f"redis {operation}", call, SpanKind.CLIENT, attributes)
+
+
 class BoundedPipeline(Pipeline):
     call_timeout: float = 1.0
 
     async def execute(self, raise_on_error: bool = True) -> list[Any]:
-        result: list[Any] = await _bounded(super().execute(raise_on_error), self.call_timeout)
+        call = _bounded(super().execute(raise_on_error), self.call_timeout)
+        if otel.enabled:
+            call = _traced(call, "MULTI" if self.is_transaction else "PIPELINE")
+        result: list[Any] = await call
         return result
 
 
@@ -43,6 +57,8 @@ class BoundedRedis(Redis):
 
     async def execute_command(self, *args: Any, **options: Any) -> Any:
         command = super().execute_command(*args, **options)  # type: ignore[no-untyped-call]
+        if otel.enabled:
+            return await _traced(_bounded(command, self.call_timeout), str(args[0]))
         return await _bounded(command, self.call_timeout)
 
     def pipeline(self, transaction: bool = True, shard_hint: str | None = None) -> Pipeline:

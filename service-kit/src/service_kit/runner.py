@@ -1,4 +1,4 @@
-"""Running an app: uvloop, JSON logs, and a graceful drain of in-flight requests on SIGTERM."""
+"""Running an app: uvloop, logs, tracing, and a graceful drain of in-flight requests on SIGTERM."""
 
 import asyncio
 import contextlib
@@ -10,7 +10,8 @@ from typing import TypeVar
 
 from aiohttp import web
 
-from service_kit.logs import setup_logging
+from service_kit import otel
+from service_kit.logs import LogFormat, setup_logging
 from service_kit.settings import SettingsError
 from service_kit.slow_clients import LimitedAppRunner
 
@@ -43,13 +44,16 @@ def serve(
     port: int,
     log_level: str = "INFO",
     shutdown_timeout: float = 10.0,
+    log_format: LogFormat = "auto",
+    otlp_endpoint: str = "",
 ) -> None:
     """Serve until SIGINT/SIGTERM; in-flight requests get ``shutdown_timeout`` to finish.
 
     What ``web.run_app`` does, with ``LimitedAppRunner``: aiohttp's parser errors are
     answered as problem details too, and the app's connection limits apply.
     """
-    setup_logging(service, log_level)
+    setup_logging(service, log_level, log_format)
+    otel.setup(service, otlp_endpoint, os.environ)
     install_uvloop()
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
@@ -67,6 +71,7 @@ def serve(
         _cancel_remaining(loop)
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
+        otel.shutdown()  # the spans still queued, within the exporter's timeout
 
 
 async def _serve(app: web.Application, host: str, port: int, shutdown_timeout: float) -> None:

@@ -49,10 +49,13 @@ def _hex_of(request_id: str) -> str:
 
 
 def bind(request: web.Request) -> str:
-    """Resolve and remember the ids of this request; returns the trace id."""
-    trace_id, trace_hex = resolve_ids(request)
-    request[TRACE_ID_KEY] = trace_id
-    request[TRACE_HEX_KEY] = trace_hex
+    """Resolve and remember the ids of this request (once: an outer middleware may have
+    bound them already, and a new id would split the trace); returns the trace id."""
+    trace_id = request.get(TRACE_ID_KEY)
+    if trace_id is None:
+        trace_id, trace_hex = resolve_ids(request)
+        request[TRACE_ID_KEY] = trace_id
+        request[TRACE_HEX_KEY] = trace_hex
     current_trace_id.set(trace_id)
     return trace_id
 

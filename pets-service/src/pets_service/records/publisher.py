@@ -15,6 +15,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wai
 from tenacity.stop import stop_base
 
 from pets_service.settings import Settings
+from service_kit import otel
 from service_kit.kafka_topics import ensure_topics
 from service_kit.medical_records import TRACE_HEADER
 
@@ -52,12 +53,23 @@ class RecordPublisher:
                     producer = self._producer
                 else:
                     producer = await asyncio.shield(self._connect_task())
-                await producer.send_and_wait(
+                topic, headers = (
                     self._settings.medical_records_topic,
-                    value,
-                    key=key.encode(),
-                    headers=[(TRACE_HEADER, trace_id.encode())],
+                    [(TRACE_HEADER, trace_id.encode())],
                 )
+                if otel.enabled:
+                    from service_kit.otel_spans import produce
+
+                    await produce(
+                        topic,
+                        headers,
+                        trace_id,
+                        lambda carried: producer.send_and_wait(
+                            topic, value, key=key.encode(), headers=list(carried)
+                        ),
+                    )
+                else:
+                    await producer.send_and_wait(topic, value, key=key.encode(), headers=headers)
         except (TimeoutError, KafkaError, OSError) as exc:
             # A broker that comes back may have lost its topics (the embedded one keeps
             # them in memory): create them again before the next record.
