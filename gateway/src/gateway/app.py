@@ -14,6 +14,7 @@ from gateway.clientip import ClientAddress
 from gateway.console.setup import setup_console
 from gateway.context import (
     CLIENT_ADDRESS,
+    IN_FLIGHT,
     LIMITER,
     MAINTENANCE,
     METRICS,
@@ -33,6 +34,7 @@ from gateway.sessions import report_views
 from gateway.sessions import views as fault_sessions
 from gateway.sessions.runtime import sessions_ctx
 from gateway.settings import Settings
+from gateway.shedding import InFlight
 from gateway.storage import Storage, StorageUnavailable
 from gateway.upstream import ConnectionLife, Upstream
 from service_kit import redis_client
@@ -66,7 +68,9 @@ def create_app(settings: Settings) -> web.Application:
         max_connections=settings.max_connections,
         max_connections_per_ip=settings.max_connections_per_ip,
     )
-    app[METRICS] = GatewayMetrics.create(registry)
+    app[METRICS] = metrics = GatewayMetrics.create(registry)
+    app[IN_FLIGHT] = in_flight = InFlight(settings.max_in_flight, metrics.shed)
+    metrics.in_flight.set_function(in_flight.gauge)
     app[VERIFIER] = TokenVerifier(settings.jwt_secret)
     app[CLIENT_ADDRESS] = ClientAddress(settings.trusted_networks)
 

@@ -7,6 +7,7 @@ from gateway.maintenance import MaintenanceFlag
 from gateway.metrics import GatewayMetrics
 from gateway.ratelimit import Decision, RateLimiter
 from gateway.settings import Settings
+from gateway.shedding import InFlight
 from gateway.storage import Storage
 from gateway.upstream import Upstream
 from service_kit.auth import TokenVerifier
@@ -18,6 +19,7 @@ CLIENT_ADDRESS = web.AppKey("client_address", ClientAddress)
 STORAGE = web.AppKey("storage", Storage)
 LIMITER = web.AppKey("rate_limiter", RateLimiter)
 MAINTENANCE = web.AppKey("maintenance", MaintenanceFlag)
+IN_FLIGHT = web.AppKey("in_flight", InFlight)
 PETS = web.AppKey("pets_upstream", Upstream)
 WEATHER = web.AppKey("weather_upstream", Upstream)
 RECOMMENDATIONS = web.AppKey("recommendations_upstream", Upstream)

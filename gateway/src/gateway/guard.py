@@ -1,5 +1,6 @@
 """The gateway's one middleware: trace ids, the /v1 gate in the order of docs/architecture.md
-(maintenance → token → rate limit → 401 → 403; routing and the handler follow), problem
+(overload shedding → maintenance → token → rate limit → 401 → 403; routing and the handler
+follow), problem
 rendering, the response's own headers and the request metrics.
 
 One layer instead of the usual three (problems, metrics, gate) plus two response signals:
@@ -13,7 +14,14 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from gateway.console.feed import FEED
-from gateway.context import CLIENT_ADDRESS, LIMITER, MAINTENANCE, RATE_DECISION, VERIFIER
+from gateway.context import (
+    CLIENT_ADDRESS,
+    IN_FLIGHT,
+    LIMITER,
+    MAINTENANCE,
+    RATE_DECISION,
+    VERIFIER,
+)
 from gateway.sessions.exchange import fault_session
 from service_kit import auth, otel, scopes, tracing
 from service_kit.methods import check_implemented
@@ -96,9 +104,12 @@ async def gateway_middleware(request: web.Request, handler: Handler) -> web.Stre
     trace_id = tracing.bind(request)
     public = is_public_api(request.path)
     exchange = None
+    in_flight = None
     try:
         check_implemented(request)  # 501 before anything: no resource serves the method
         if public:
+            request.app[IN_FLIGHT].enter()  # 503 overloaded at once past MAX_IN_FLIGHT
+            in_flight = request.app[IN_FLIGHT]
             exchange = fault_session(request)
             if exchange is None:
                 await guard(request)
@@ -120,6 +131,9 @@ async def gateway_middleware(request: web.Request, handler: Handler) -> web.Stre
         raise
     except Exception as exc:  # a problem, or a bug: rendered as problem+json either way
         response = render_error(request, exc)
+    finally:
+        if in_flight is not None:
+            in_flight.leave()
     headers = response.headers
     headers[REQUEST_ID] = trace_id
     headers["Server"] = SERVER

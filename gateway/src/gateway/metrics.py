@@ -18,6 +18,8 @@ class GatewayMetrics:
     circuit_state: Gauge
     circuit_transitions: Counter
     maintenance: Gauge
+    shed: Counter
+    in_flight: Gauge
 
     @classmethod
     def create(cls, registry: CollectorRegistry) -> "GatewayMetrics":
@@ -71,6 +73,16 @@ class GatewayMetrics:
             maintenance=Gauge(
                 "gateway_maintenance_enabled",
                 "1 while maintenance mode is on",
+                registry=registry,
+            ),
+            shed=Counter(
+                "gateway_overload_shed",
+                "/v1 requests answered 503 overloaded (past MAX_IN_FLIGHT)",
+                registry=registry,
+            ),
+            in_flight=Gauge(
+                "gateway_in_flight_requests",
+                "/v1 requests being worked on (capped by MAX_IN_FLIGHT)",
                 registry=registry,
             ),
         )

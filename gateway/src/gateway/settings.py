@@ -35,6 +35,13 @@ class Settings(FromEnv):
         "open connections from one client address at most (then 503 + Retry-After)",
         minimum=1,
     )
+    max_in_flight: int = setting(
+        "MAX_IN_FLIGHT",
+        256,
+        "/v1 requests worked on at once at most; past it 503 `overloaded` + Retry-After "
+        "at once (overload shedding)",
+        minimum=1,
+    )
     upstream_dns_refresh_seconds: float = setting(
         "UPSTREAM_DNS_REFRESH_SECONDS",
         5.0,

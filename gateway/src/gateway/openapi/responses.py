@@ -31,7 +31,8 @@ _PROBLEMS: dict[int, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         (),
     ),
     503: (
-        "Maintenance, an open circuit, or a dependency asked to back off.",
+        "Maintenance, an open circuit, a dependency asked to back off, or `overloaded`: "
+        "the gateway is at MAX_IN_FLIGHT and answers at once instead of queueing.",
         ("Retry-After",),
         ("retryAfter",),
     ),

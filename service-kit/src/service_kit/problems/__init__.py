@@ -27,6 +27,7 @@ from service_kit.problems.server import (
     GatewayTimeout,
     InjectedFault,
     Maintenance,
+    Overloaded,
     ServiceUnavailable,
     StoreUnavailable,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "MethodNotImplemented",
     "NotAcceptable",
     "NotFound",
+    "Overloaded",
     "PayloadTooLarge",
     "Problem",
     "ProblemType",

@@ -54,6 +54,19 @@ class CircuitOpen(ServiceUnavailable):
     default_detail = "The upstream is failing; calls are suspended."
 
 
+class Overloaded(ServiceUnavailable):
+    slug = "overloaded"
+    title = "Gateway Overloaded"
+    description = (
+        "The gateway is already working on as many requests as it is set to "
+        "(MAX_IN_FLIGHT), so it answers this one at once instead of queueing it toward a "
+        "timeout. Nothing was sent upstream and nothing was counted against the rate limit."
+    )
+    advice = "Retry after the Retry-After header's seconds, with backoff."
+    default_detail = "The gateway is at its in-flight limit; retry shortly."
+    default_retry_after = 1
+
+
 class GatewayTimeout(Problem):
     status = 504
     slug = "gateway-timeout"
