@@ -6,7 +6,7 @@ from typing import Any
 import redis.asyncio as aioredis
 
 from gateway.sessions.journal import Journal, read_view
-from gateway.sessions.store import SessionStore
+from gateway.sessions.store import FULL, SessionStore
 from tests.sessions.client import DROPPED, Faults, one_rule, pets_named, wait_for
 
 FIELDS = {
@@ -105,3 +105,19 @@ async def test_the_cap_keeps_the_first_entries_and_says_truncated(
     assert await store.fired(sid) == {"0.0": 5}  # counted past the cap all the same
     assert await store.delete(sid, None)
     assert await store.journal(sid) == ([], 0)
+
+
+async def test_live_sessions_are_capped(key_prefix: str, redis_client: aioredis.Redis) -> None:
+    store = SessionStore(redis_client, key_prefix, timeout=2.0)
+    now = int(time.time() * 1000)
+
+    def doc(n: int, ttl: int = 60) -> dict[str, Any]:
+        return {"id": f"fs_{n:032x}", "ttlSeconds": ttl, "rules": []}
+
+    assert await store.create(doc(1), None, now, limit=2) is None
+    assert await store.create(doc(2), None, now, limit=2) is None
+    assert await store.create(doc(3), None, now, limit=2) == FULL
+    assert await store.delete(doc(1)["id"], None)
+    assert await store.create(doc(3), None, now, limit=2) is None
+    # An expired session no longer counts, even before Redis has dropped its index entry.
+    assert await store.create(doc(4), None, now + 61_000, limit=2) is None

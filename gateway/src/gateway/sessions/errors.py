@@ -27,3 +27,14 @@ class SubjectTaken(Conflict):
     )
     advice = "End the other session (its id is in the detail) or match another subject."
     default_detail = "Another live fault session matches this subject."
+
+
+class SessionsFull(Conflict):
+    slug = "fault-sessions-full"
+    title = "Too Many Fault Sessions"
+    description = (
+        "As many fault sessions live as the suite keeps at once; each one costs every "
+        "gateway replica memory and its journal costs Redis memory."
+    )
+    advice = "End sessions you no longer need (DELETE), or wait until some expire."
+    default_detail = "Too many fault sessions are live; end one first."

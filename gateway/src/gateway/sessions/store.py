@@ -19,13 +19,14 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt,
 from gateway.storage import StorageUnavailable
 
 CREATE = """
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[6])
+if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[7]) then return '!full' end
 if ARGV[4] ~= '' then
   if not redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then
     return redis.call('GET', KEYS[2])
   end
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[6])
 redis.call('ZADD', KEYS[3], ARGV[5], ARGV[2])
 redis.call('INCR', KEYS[4])
 return false
@@ -66,6 +67,12 @@ return gone
 """
 
 
+# Live sessions at most, over all replicas: each is re-read by every replica when any
+# changes, and each journal may hold up to its cap of entries.
+MAX_LIVE = 1000
+FULL = "!full"
+
+
 class Began(NamedTuple):
     seq: int
     hits: int  # the rule's matching requests before this one; -1 when no rule applies
@@ -86,11 +93,14 @@ class SessionStore:
     def _key(self, session_id: str, part: str = "") -> str:
         return f"{self.prefix}s:{session_id}{':' + part if part else ''}"
 
-    async def create(self, doc: dict[str, Any], sub: str | None, now_ms: int) -> str | None:
-        """Store a new session; the id of the live session holding ``sub`` instead, if any."""
+    async def create(
+        self, doc: dict[str, Any], sub: str | None, now_ms: int, limit: int = MAX_LIVE
+    ) -> str | None:
+        """Store a new session. Instead: the id of the live session holding ``sub``, or
+        FULL when ``limit`` sessions live already."""
         ttl_ms = doc["ttlSeconds"] * 1000
         keys = [self._key(doc["id"]), f"{self.prefix}sub:{sub}", self._index, self._version]
-        args = [orjson.dumps(doc), doc["id"], ttl_ms, sub or "", now_ms + ttl_ms, now_ms]
+        args = [orjson.dumps(doc), doc["id"], ttl_ms, sub or "", now_ms + ttl_ms, now_ms, limit]
         holder = await self._call(lambda: self._create(keys=keys, args=args))
         return None if holder is None else holder.decode()
 

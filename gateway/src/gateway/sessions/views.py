@@ -9,12 +9,13 @@ from aiohttp import web
 
 from gateway.context import SETTINGS, VERIFIER
 from gateway.sessions import presets
-from gateway.sessions.errors import SubjectTaken
+from gateway.sessions.errors import SessionsFull, SubjectTaken
 from gateway.sessions.index import now_ms
 from gateway.sessions.journal import read_view
 from gateway.sessions.live import LiveSession
 from gateway.sessions.model import MAX_SEED, SessionSpec, parse_rules, parse_spec, rule_json
 from gateway.sessions.runtime import FAULTS, HEADER, ID_PATTERN, SCOPE, unavailable
+from gateway.sessions.store import FULL, MAX_LIVE
 from gateway.storage import StorageUnavailable
 from service_kit import auth
 from service_kit.bodies import read_json_object
@@ -100,6 +101,8 @@ async def create_fault_session(request: web.Request) -> web.Response:
         holder = await faults.store.create(doc, sub, doc["createdMs"])
     except StorageUnavailable:
         raise unavailable() from None
+    if holder == FULL:
+        raise SessionsFull(f"{MAX_LIVE} fault sessions are live already; end one first.")
     if holder is not None:
         raise SubjectTaken(f"The live fault session {holder} already matches sub '{sub}'.")
     faults.index.put(LiveSession.from_doc(doc))
