@@ -243,3 +243,33 @@ async def test_gateway_made_replies_conform(gw: Client, rw: str, admin: str) -> 
     ]
     for reply in replies:
         assert check_reply(reply) == [], (reply.method, reply.path, reply.status)
+
+
+def _has_example(doc: dict[str, Any], schema: dict[str, Any]) -> bool:
+    if "example" in schema or "examples" in schema:
+        return True
+    ref = schema.get("$ref")
+    if ref is not None:
+        return _has_example(doc, doc["components"]["schemas"][ref.rsplit("/", 1)[1]])
+    return any(_has_example(doc, part) for part in schema.get("allOf", []))
+
+
+def test_every_json_answer_of_the_public_api_has_an_example() -> None:
+    """Each status a /v1 operation can return shows an example body (success and problem)."""
+    doc = spec()
+    missing = []
+    for path, item in doc["paths"].items():
+        if not path.startswith("/v1/"):
+            continue
+        for method, op in item.items():
+            if method in ("parameters", "head", "options"):
+                continue
+            for code, response in op["responses"].items():
+                for media, content in response.get("content", {}).items():
+                    if "json" not in media:
+                        continue
+                    if "example" in content or "examples" in content:
+                        continue
+                    if not _has_example(doc, content.get("schema", {})):
+                        missing.append(f"{method.upper()} {path} {code} {media}")
+    assert missing == []

@@ -25,7 +25,9 @@ def add_problem_examples(paths: dict[str, Schema], type_base: str) -> None:
                 continue
             for status, response in op["responses"].items():
                 content = response.get("content", {}).get(PROBLEM_JSON)
-                problem = _problem_type(int(status)) if status.isdigit() else None
+                # A range ("4XX") shows its first status's problem (400 Bad Request).
+                code = int(status) if status.isdigit() else int(status[0]) * 100
+                problem = _problem_type(code)
                 if content is None or problem is None or "example" in content:
                     continue
                 content["example"] = example_body(problem, type_base) | {"instance": instance}

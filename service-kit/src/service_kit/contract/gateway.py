@@ -33,7 +33,28 @@ class ForecastDay(ContractModel, extra="allow"):
     conditions: Conditions
 
 
-class Weather(ContractModel, extra="allow"):
+_PET_ID = "01a23078-8bf2-7cc8-a17d-8c16f20cb7d9"
+# What the stubs answer for that pet (a day in January, a 3-year-old dog).
+WEATHER_EXAMPLE = {
+    "petId": _PET_ID,
+    "location": "Lisbon, Portugal",
+    "temperatureC": 9.7,
+    "conditions": "PARTLY_CLOUDY",
+    "humidity": 43,
+    "forecast": [{"date": "2026-01-16", "highC": 15.7, "lowC": 8.6, "conditions": "CLEAR"}],
+}
+RECOMMENDATIONS_EXAMPLE = {
+    "petId": _PET_ID,
+    "species": "DOG",
+    "age": 3,
+    "lifeStage": "ADULT",
+    "food": ["Lamb and sweet potato wet food", "Grain-free salmon kibble"],
+    "toys": ["Rope tug toy", "Snuffle mat"],
+    "careTips": ["Brush teeth a few times a week", "Check paws after walks"],
+}
+
+
+class Weather(ContractModel, extra="allow", json_schema_extra={"examples": [WEATHER_EXAMPLE]}):
     petId: str
     location: Annotated[str | None, OmitNull] = None
     temperatureC: float
@@ -42,7 +63,9 @@ class Weather(ContractModel, extra="allow"):
     forecast: Annotated[list[ForecastDay] | None, OmitNull] = None
 
 
-class Recommendations(ContractModel, extra="allow"):
+class Recommendations(
+    ContractModel, extra="allow", json_schema_extra={"examples": [RECOMMENDATIONS_EXAMPLE]}
+):
     petId: str
     species: Species | None = None
     age: int | None = None
