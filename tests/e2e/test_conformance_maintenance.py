@@ -53,7 +53,7 @@ async def test_maintenance_answers_503_and_keeps_operations_up(
             api,
             reply,
             status=503,
-            slug="maintenance",
+            slug="service-unavailable",
             rate_limited=False,
             members={"retryAfter": retry_after},
         )

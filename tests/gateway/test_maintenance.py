@@ -39,7 +39,7 @@ async def test_on_then_off(gw: Client, admin: str, rw: str) -> None:
             down = await gw.request(method, path, token=token)
             assert down.status == 503, (method, path, token)
             body = down.json()
-            assert body["type"] == BASE + "maintenance"
+            assert body["type"] == BASE + "service-unavailable"
             assert body["detail"] == "Upgrading."
             assert body["retryAfter"] == 120
             assert down.headers["Retry-After"] == "120"
@@ -47,7 +47,7 @@ async def test_on_then_off(gw: Client, admin: str, rw: str) -> None:
     for path in (
         "/healthz",
         "/problems",
-        "/problems/maintenance",
+        "/problems/service-unavailable",
         "/openapi.json",
         "/docs",
     ):

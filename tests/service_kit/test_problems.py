@@ -142,7 +142,6 @@ def test_registry_lists_every_problem_type() -> None:
         "internal-error",
         "bad-gateway",
         "service-unavailable",
-        "maintenance",
         "circuit-open",
         "gateway-timeout",
     } <= slugs

@@ -20,8 +20,9 @@ class ServiceUnavailable(Problem):
     slug = "service-unavailable"
     title = "Service Unavailable"
     description = (
-        "The service or one of its dependencies is temporarily unavailable "
-        "(a store or broker is down, or an upstream asked us to back off)."
+        "The service is temporarily unavailable: the API is in maintenance mode (health "
+        "and admin endpoints stay up), a store or broker is down, or an upstream asked "
+        "us to back off. The detail says which."
     )
     advice = "Retry after the Retry-After header's seconds."
     default_detail = "The service is temporarily unavailable."
@@ -36,10 +37,9 @@ class StoreUnavailable(ServiceUnavailable):
 
 
 class Maintenance(ServiceUnavailable):
-    slug = "maintenance"
-    title = "Service Under Maintenance"
-    description = "The API is in maintenance mode; health and admin endpoints stay up."
-    advice = "Retry after the Retry-After header's seconds."
+    """Maintenance mode: the article's own 503, so its type and title are the article's
+    (``service-unavailable``, "Service Unavailable"); the detail says why."""
+
     default_detail = "The API is down for maintenance."
 
 
