@@ -5,7 +5,7 @@ import pytest
 
 from service_kit.negotiation import admits
 from tests.e2e.client import Api, check_problem
-from tests.e2e.rawhttp import exchange
+from tests.rawhttp import exchange
 
 REFUSED = (
     "application/xml",

@@ -8,7 +8,7 @@ import pytest
 
 from service_kit.problems import REGISTRY
 from tests.e2e.harness import RunningSuite
-from tests.e2e.rawhttp import RawReply, exchange
+from tests.rawhttp import RawReply, exchange
 
 SERVICES = ("gateway", "pets-service", "weather-stub", "recommendations-stub", "records-worker")
 # Every listening port: the services, and the gateway's internal metrics port.

@@ -8,7 +8,7 @@ from aiohttp import web
 from service_kit.jsonutil import json_response
 from service_kit.middleware import setup_problems
 from service_kit.protocol import MAX_REQUEST_LINE, ProblemAppRunner
-from tests.e2e.rawhttp import RawReply, exchange
+from tests.rawhttp import RawReply, exchange
 
 BASE = "http://problems.test/problems/"
 
