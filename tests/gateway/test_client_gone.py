@@ -4,7 +4,6 @@ gateway and the pets service, run as real processes (the test server cancels han
 itself, which hides what the real one does) and driven over a raw socket."""
 
 import asyncio
-import time
 
 import aiohttp
 import orjson
@@ -14,6 +13,7 @@ from service_kit.auth import mint_token
 from service_kit.settings import DEV_JWT_SECRET
 from tests.procs import Process, service
 from tests.rawhttp import RawConnection
+from tests.support import wait_until
 
 TOKEN = mint_token(DEV_JWT_SECRET, sub="leaver", scopes=["read:pets", "write:pets"])
 
@@ -32,14 +32,13 @@ async def _half_a_body(port: int) -> None:
 
 async def _metrics(url: str, line: str) -> str:
     """The metrics text once ``line`` is in it (the request's end is counted after the close)."""
-    deadline = time.monotonic() + 5
     async with aiohttp.ClientSession() as http:
-        while True:
+
+        async def text() -> str:
             async with http.get(url) as resp:
-                text = await resp.text()
-            if line in text or time.monotonic() > deadline:
-                return text
-            await asyncio.sleep(0.05)
+                return await resp.text()
+
+        return await wait_until(text, lambda got: line in got, within=5, what=line)
 
 
 def _loud(running: Process) -> list[dict[str, object]]:

@@ -13,7 +13,7 @@ from pets_service.app import create_app
 from pets_service.settings import Settings
 from petstore_cli.embedded import Server, free_port
 from tests.pets_service.helpers import BASE, Client, create_pet, problem
-from tests.support import TEST_SECRET
+from tests.support import TEST_SECRET, wait_until
 
 TIMEOUT_MS = 300
 
@@ -56,12 +56,12 @@ async def assert_unavailable(client: Client, rw: dict[str, str], pet_id: str) ->
 
 
 async def wait_ready(client: Client, deadline: float = 10.0) -> None:
-    until = time.monotonic() + deadline
-    while time.monotonic() < until:
-        if (await client.get("/readyz")).status == 200:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("the service did not become ready again")
+    await wait_until(
+        lambda: client.get("/readyz"),
+        lambda resp: resp.status == 200,
+        within=deadline,
+        what="the service ready again",
+    )
 
 
 async def test_redis_down_is_503_then_recovers_without_restart(

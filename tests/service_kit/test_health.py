@@ -2,7 +2,6 @@
 
 import asyncio
 import logging
-import time
 
 import aiohttp
 import pytest
@@ -13,20 +12,23 @@ from aiohttp.test_utils import TestServer
 from petstore_cli.embedded import Server
 from service_kit.health import CACHE_SECONDS, setup_health
 from service_kit.middleware import setup_problems
+from tests.support import wait_until
 
 
-async def poll_until(http: aiohttp.ClientSession, url: str, want: int) -> int:
-    """Poll /readyz (results are cached for CACHE_SECONDS) until it answers ``want``;
-    how many polls that took."""
-    deadline = time.monotonic() + 10 * CACHE_SECONDS
-    polls = 0
-    while time.monotonic() < deadline:
-        polls += 1
+async def poll_until(http: aiohttp.ClientSession, url: str, want: int) -> None:
+    """Poll /readyz (results are cached for CACHE_SECONDS) until it answers ``want``."""
+
+    async def status() -> int:
         async with http.get(url) as resp:
-            if resp.status == want:
-                return polls
-        await asyncio.sleep(CACHE_SECONDS / 4)
-    raise AssertionError(f"/readyz never answered {want}")
+            return resp.status
+
+    await wait_until(
+        status,
+        lambda got: got == want,
+        within=10 * CACHE_SECONDS,
+        interval=CACHE_SECONDS / 4,
+        what=f"/readyz answering {want}",
+    )
 
 
 def lines(caplog: pytest.LogCaptureFixture) -> list[str]:
