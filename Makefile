@@ -7,7 +7,7 @@ PACKAGES := service-kit pets-service gateway weather-stub recommendations-stub r
 PRESENT := $(patsubst %/pyproject.toml,%,$(wildcard $(addsuffix /pyproject.toml,$(PACKAGES))))
 
 .PHONY: install run test lint deadcode format typecheck pytest docs bench fuzz clean browser screenshot
-.PHONY: k8s-settings
+.PHONY: k8s-settings lock lock-upgrade
 
 # Every compose file in the tree, found by its top-level `services:` (docker-compose.yml and
 # any override file beside it), checked against the Compose specification (the schema
@@ -18,14 +18,41 @@ COMPOSE_FILES = $(shell grep -rlE '^services:' --include='*.yml' --include='*.ya
 # checked against the schemas kubernetes-validate ships, unknown fields refused.
 K8S_MANIFESTS = $(filter-out k8s/kustomization.yaml,$(wildcard k8s/*.yaml))
 
-$(VENV)/.installed: requirements-dev.txt $(addsuffix /pyproject.toml,$(PRESENT))
+# Installs exactly what requirements.lock pins (hash-checked), then our own packages, editable,
+# without dependencies (the lock brought them) and built by the locked hatchling. pip check
+# fails when a pyproject or requirements-dev.txt asks for something the lock lacks: `make lock`.
+$(VENV)/.installed: requirements.lock requirements-dev.txt $(addsuffix /pyproject.toml,$(PRESENT))
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt $(addprefix -e ./,$(PRESENT))
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation $(addprefix -e ./,$(PRESENT))
+	$(PY) -m pip check
 	touch $@
 
-install: $(VENV)/.installed ## create the virtualenv and install everything
+install: $(VENV)/.installed ## create the virtualenv and install exactly the locked versions
+
+# The lock files, resolved by uv for CPython 3.11+ on every platform, with hashes:
+# requirements.lock (the workspace: every package's dependencies and requirements-dev.txt) and
+# <service>/requirements.lock (what that service's image installs: its runtime dependencies and
+# service-kit's, at the workspace lock's versions). `make lock` keeps the current pins where the
+# inputs allow them; `make lock-upgrade` takes the newest versions the ranges allow.
+IMAGES := gateway pets-service records-worker weather-stub recommendations-stub
+UV := $(VENV)/bin/uv
+UV_PIN := $(shell grep -E '^uv==' requirements-dev.txt)
+UV_COMPILE = $(UV) pip compile - --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command 'make lock' $(addprefix --no-emit-package ,$(PACKAGES))
+
+lock: ## requirements.lock and each image's lock, again from the pyprojects and requirements-dev.txt
+	@test -x $(UV) || { $(PYTHON) -m venv $(VENV) && $(PY) -m pip install --quiet '$(UV_PIN)'; }
+	{ printf -- '-e ./%s\n' $(PACKAGES); cat requirements-dev.txt; } \
+		| $(UV_COMPILE) $(LOCK_ARGS) -o requirements.lock
+	for image in $(IMAGES); do \
+		printf -- './service-kit\n./%s\n' $$image \
+			| $(UV_COMPILE) -c requirements.lock -o $$image/requirements.lock || exit 1; \
+	done
+
+lock-upgrade: LOCK_ARGS = --upgrade
+lock-upgrade: lock ## the same, taking the newest versions the pyproject ranges allow
 
 # The OpenAPI linter (Redocly CLI), pinned by package.json and package-lock.json.
 node_modules/.installed: package.json package-lock.json

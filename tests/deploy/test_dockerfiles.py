@@ -27,16 +27,20 @@ def test_every_stage_starts_from_the_slim_official_python(
 
 
 @python_services
-def test_it_installs_exactly_the_shared_library_and_its_own_folder(
+def test_it_installs_its_lock_then_exactly_the_shared_library_and_its_own_folder(
     dockerfiles: dict[str, Dockerfile], service: Service
 ) -> None:
     dockerfile = dockerfiles[service.folder]
     installs = [p for run in dockerfile.all("RUN") for p in pip_installs(run)]
-    assert len(installs) == 1, installs
-    assert installs[0].targets == [f"./{SHARED_LIBRARY}", f"./{service.folder}"]
-    # Not editable, no requirements files: only what the two pyproject.toml files declare.
-    forbidden = {"-e", "--editable", "-r", "--requirement", "--pre", "--no-deps"}
-    assert not forbidden & set(installs[0].options), installs[0].options
+    assert len(installs) == 2, installs
+    locked, ours = installs
+    # First every dependency at the version its lock pins, hash-checked (requirements.lock).
+    assert locked.targets == []
+    assert locked.options == ["--require-hashes", "-r", f"{service.folder}/requirements.lock"]
+    # Then the two packages, not editable, nothing more: the lock brought their dependencies.
+    assert ours.targets == [f"./{SHARED_LIBRARY}", f"./{service.folder}"]
+    assert ours.options == ["--no-deps"]
+    assert any("pip check" in run for run in dockerfile.all("RUN")), "the lock proved complete"
 
 
 @python_services
