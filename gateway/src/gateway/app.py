@@ -89,17 +89,18 @@ def create_app(settings: Settings) -> web.Application:
     )
     routes.setup_routes(app)
     setup_console(app)
-    fault_sessions.setup_routes(app)
-    report_views.setup_routes(app)
     app.cleanup_ctx.extend(
         [
             metrics_ctx(settings.bind_host, settings.metrics_port),
             redis_ctx,
             http_ctx,
             maintenance_ctx,
-            sessions_ctx,
         ]
     )
+    if settings.fault_sessions_enabled:
+        fault_sessions.setup_routes(app)
+        report_views.setup_routes(app)
+        app.cleanup_ctx.append(sessions_ctx)
     return app
 
 

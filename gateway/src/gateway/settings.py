@@ -117,6 +117,12 @@ class Settings(FromEnv):
         "`false` turns the limiter off: no Redis call, no rate-limit headers, no 429 "
         "(for measuring its cost)",
     )
+    fault_sessions_enabled: bool = setting(
+        "FAULT_SESSIONS_ENABLED",
+        True,
+        "`false` leaves fault sessions out: no session API (404), no hook on `/v1` requests, "
+        "no session Redis connections (for measuring the hook's cost)",
+    )
     # Not settings: how often the maintenance flag is re-read from Redis, and the bounds of
     # the random wait before the one retry of a refused connection (full jitter).
     maintenance_refresh_seconds: float = 0.5

@@ -32,8 +32,11 @@ Gate = Callable[[web.Request], Awaitable[None]]
 
 
 def fault_session(request: web.Request) -> "Exchange | None":
-    """None for a request that can belong to no session (the common case, no I/O)."""
-    faults = request.app[FAULTS]
+    """None for a request that can belong to no session (the common case, no I/O), and for
+    every request when fault sessions are turned off (``FAULT_SESSIONS_ENABLED=false``)."""
+    faults = request.app.get(FAULTS)
+    if faults is None:
+        return None
     header = request.headers.get(HEADER)
     if header is None and not faults.index.subs:
         return None
