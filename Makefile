@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PACKAGES := service-kit pets-service gateway weather-stub recommendations-stub records-worker petstore-faults petstore-cli
 PRESENT := $(patsubst %/pyproject.toml,%,$(wildcard $(addsuffix /pyproject.toml,$(PACKAGES))))
 
-.PHONY: install run test lint deadcode format typecheck pytest docs bench fuzz clean browser screenshot
+.PHONY: install run test lint deadcode format typecheck pytest docs bench profile fuzz clean browser screenshot
 .PHONY: k8s-settings lock lock-upgrade
 
 # Every compose file in the tree, found by its top-level `services:` (docker-compose.yml and
@@ -111,6 +111,10 @@ bench: install ## the benchmark: gateway vs nginx vs direct vs hello-world, and 
 	$(PY) -m pip install --quiet -r bench/requirements.txt \
 		|| echo "make bench: matplotlib could not be installed; bench.json only, no chart"
 	$(PY) -m bench $(BENCH_ARGS)
+
+profile: install ## py-spy on the gateway under wrk: bench-results/gateway-flame.svg and the top functions
+	$(PY) -m pip install --quiet -r bench/requirements.txt
+	$(PY) -m bench.profile
 
 # `make test` runs a bounded Schemathesis pass (tests/e2e/test_fuzz.py: 25 examples per
 # operation, seed 1). This is the long one: every phase, FUZZ_MAX_EXAMPLES per operation,

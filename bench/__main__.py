@@ -20,6 +20,7 @@ from bench.procs import Children
 from bench.report import ratios, summarize
 from bench.run import Bench
 from bench.tools import Tools, find_tools, version_of
+from bench.verdicts import exactness_rows, overload_rows, overload_text, pipeline_rows
 
 
 def say(text: str) -> None:
@@ -108,6 +109,8 @@ async def measure(bench: Bench) -> None:
         await bench.start_all(http)
         await bench.preflight(http)
         await bench.measure()
+        await bench.measure_overload()
+        await bench.check_exactness(http)
         await bench.measure_pipeline(http)
 
 
@@ -116,6 +119,9 @@ def report(bench: Bench, tools: Tools, started: float, load: float) -> int:
     busy, single = options.connections, 1
     summaries = summarize(bench.samples)
     items = ratios(summaries, busy, single)
+    items += overload_rows(bench.overload)
+    items += exactness_rows(bench.exactness)
+    items += pipeline_rows(bench.pipeline)
     title = (
         f"GET /v1/pets/{{id}}: {bench.loadgen} -t1 -c{busy}, {options.rounds} rounds x "
         f"{options.duration:.0f} s interleaved (medians), {os.cpu_count()} CPUs"
@@ -127,8 +133,9 @@ def report(bench: Bench, tools: Tools, started: float, load: float) -> int:
         "request; loadgen µs/req: the load generator's own;\nothers, cores: CPU that other "
         "processes on the machine used meanwhile (near 0 for a clean measurement).\n"
     )
-    say(output.ratio_table(items) + "\n")
-    say(output.pipeline_text(bench.pipeline))
+    say(overload_text(bench.overload) + "\n")
+    say(output.pipeline_text(bench.pipeline) + "\n")
+    say(output.ratio_table(items))
     if bench.loadgen == "python":
         why = "--python-loadgen was given" if tools.wrk else "wrk could not be installed"
         bench.notes.insert(

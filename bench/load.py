@@ -5,7 +5,7 @@ import json
 import re
 import resource
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +17,7 @@ ROOT = str(Path(__file__).resolve().parent.parent)
 LUA_TEMPLATE = """-- written by bench/load.py for one wrk run
 wrk.method = "GET"
 {headers}
+{rotate}
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
@@ -62,9 +63,25 @@ def lua_string(value: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def render_lua(headers: Mapping[str, str]) -> str:
+# Each request takes the next of many Authorization values (distinct token subjects).
+ROTATE_TEMPLATE = """local authorizations = {{
+{values}
+}}
+local count, at = #authorizations, 0
+request = function()
+  at = at % count + 1
+  wrk.headers["Authorization"] = authorizations[at]
+  return wrk.format()
+end"""
+
+
+def render_lua(headers: Mapping[str, str], rotate: Sequence[str] = ()) -> str:
+    """The wrk script: fixed ``headers``, and ``rotate``'s Authorization values in turn."""
     lines = [f"wrk.headers[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items()]
-    return LUA_TEMPLATE.format(headers="\n".join(lines), mark=RESULT_MARK)
+    turn = ""
+    if rotate:
+        turn = ROTATE_TEMPLATE.format(values=",\n".join(f"  {lua_string(v)}" for v in rotate))
+    return LUA_TEMPLATE.format(headers="\n".join(lines), rotate=turn, mark=RESULT_MARK)
 
 
 def wrk_command(

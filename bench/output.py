@@ -106,6 +106,8 @@ def document(
         "targets": by_target,
         "ratios": [r.as_dict() for r in items],
         "pipeline": raw["pipeline"],
+        "overload": raw["overload"],
+        "exactness": raw["exactness"],
         "notes": raw["notes"],
         "samples": raw["samples"],
     }

@@ -41,6 +41,9 @@ class Options:
     pipeline: bool = True
     record_delay_ms: int = 0
     burst_records: int = 1000
+    subjects: int = 5000  # distinct token subjects in the load (the limiter's keys)
+    overload_connections: int = 1000
+    overload_duration: float = 6.0
 
 
 class Parts:
@@ -61,6 +64,12 @@ class Parts:
             self.secret, sub="bench", scopes=["read:pets", "write:pets"], ttl=3 * 3600
         )
         self.headers = {"Authorization": f"Bearer {self.token}"}
+        # The load's tokens: one subject each, so the rate limiter counts thousands of keys.
+        self.authorizations = [
+            "Bearer "
+            + mint_token(self.secret, sub=f"bench-{n:05d}", scopes=["read:pets"], ttl=3 * 3600)
+            for n in range(options.subjects)
+        ]
         self.pets_url = ""
         self.pet_id = ""
         self.pet_path = "/v1/pets/00000000-0000-7000-8000-000000000000"  # hello answers any
@@ -85,7 +94,7 @@ class Parts:
         self.say(f"  {', '.join(keys)}: not measured: {why}")
 
     async def start_all(self, http: aiohttp.ClientSession) -> None:
-        pets_keys = ["direct", "nginx", "gateway", "gateway-no-rl"]
+        pets_keys = ["direct", "nginx", "gateway", "gateway-no-rl", "gateway-no-fs"]
         self.say("starting ...")
         try:
             self.procs["redis"], redis_port = await start_embedded(self.children, "redis")
@@ -128,7 +137,10 @@ class Parts:
                     raise StartError(f"POST /v1/pets answered {resp.status}, not 201 + Location")
         except (StartError, aiohttp.ClientError, TimeoutError) as exc:
             why = str(exc) or type(exc).__name__
-            self.miss(["direct", "nginx", "gateway", "gateway-no-rl"], f"pets service: {why}")
+            self.miss(
+                ["direct", "nginx", "gateway", "gateway-no-rl", "gateway-no-fs"],
+                f"pets service: {why}",
+            )
             return
         self.pets_url = url
         self.pet_path = location
@@ -177,6 +189,7 @@ class Parts:
             self.miss(["gateway-no-rl"], "the gateway has no setting that turns its limiter off")
         else:
             variants.append(("gateway-no-rl", switch))
+        variants.append(("gateway-no-fs", {"FAULT_SESSIONS_ENABLED": "false"}))
         for key, extra in variants:
             port = free_port()
             url = f"http://127.0.0.1:{port}"
@@ -188,6 +201,9 @@ class Parts:
                 "PROBLEM_BASE_URL": f"http://localhost:{port}/problems/",
                 "RATE_LIMIT": str(RATE_LIMIT),
                 "RATE_LIMIT_WINDOW_SECONDS": "3600",
+                # The open-loop overload stands for many clients from one address.
+                "MAX_CONNECTIONS": str(4 * self.options.overload_connections),
+                "MAX_CONNECTIONS_PER_IP": str(2 * self.options.overload_connections),
             }
             env = self.env(**{**settings, **extra})  # the switch may set RATE_LIMIT itself
             try:
@@ -220,6 +236,8 @@ class Parts:
                     f"the gateway's answer carried X-RateLimit-Limit {limit!r}, "
                     f"not {RATE_LIMIT}: is its limiter running?"
                 )
+            if target.key == "gateway-no-fs" and limit != str(RATE_LIMIT):
+                self.notes.append("the gateway with fault sessions off did not rate-limit")
             if target.key == "gateway-no-rl" and limit is not None:
                 self.notes.append("the gateway with the limiter off still sent X-RateLimit-*")
             target.pids = self.pids_of(target)

@@ -1,13 +1,16 @@
 """The measurement: each target driven in interleaved rounds, then the 202 pipeline."""
 
 import dataclasses
+import statistics
 import time
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 
+from bench.exactness import check_replicas
 from bench.load import LoadResult, ParseError, python_command, render_lua, run_load, wrk_command
+from bench.overload import run_overload
 from bench.parts import Options, Parts, Say
 from bench.pipeline import PipelineSetup, run_pipeline
 from bench.procs import Children, machine_busy_seconds, total_cpu
@@ -21,6 +24,8 @@ class Bench(Parts):
         super().__init__(options, tools, children, say)
         self.samples: list[Sample] = []
         self.pipeline: dict[str, Any] = {"measured": False, "why": "not run"}
+        self.overload: dict[str, Any] = {"measured": False, "why": "not run"}
+        self.exactness: dict[str, Any] = {"measured": False, "why": "not run"}
         self.script = options.out_dir.resolve() / "bench.lua"
         self.loadgen = "python" if options.python_loadgen or tools.wrk is None else "wrk"
         self.load_deadline = 0.0
@@ -43,7 +48,7 @@ class Bench(Parts):
         if not busy:
             return
         if self.loadgen == "wrk":
-            self.script.write_text(render_lua(self.headers), encoding="utf-8")
+            self.script.write_text(render_lua(self.headers, self.authorizations), encoding="utf-8")
         runs = self.plan()
         seconds = sum(r[3] for r in runs) + self.options.warmup * len(busy)
         self.say(
@@ -102,6 +107,36 @@ class Bench(Parts):
             )
         return await run_load(argv, duration + 15)
 
+    async def measure_overload(self) -> None:
+        gateway = self.targets["gateway"]
+        rates = [
+            s.result.rps
+            for s in self.samples
+            if s.target == "gateway" and s.connections == self.options.connections
+        ]
+        if not gateway.ready or not rates:
+            self.overload = {"measured": False, "why": "the gateway was not measured"}
+            return
+        capacity = statistics.median(rates)
+        self.say(f"measuring overload: open loop at 0.5x and 2x of {capacity:.0f} req/s ...")
+        self.overload = await run_overload(
+            gateway.url,
+            self.headers,
+            capacity=capacity,
+            duration=self.options.overload_duration,
+            connections=self.options.overload_connections,
+        )
+
+    async def check_exactness(self, http: aiohttp.ClientSession) -> None:
+        if not self.pets_url or "redis" not in self.procs:
+            self.exactness = {"measured": False, "why": "the pets service or Redis is missing"}
+            return
+        self.say("checking the limiter across two gateway replicas ...")
+        env = self.env(
+            **self.shared, PETS_SERVICE_URL=self.pets_url, PROBLEM_BASE_URL="http://x/problems/"
+        )
+        self.exactness = await check_replicas(http, self.children, env, self.secret, self.pet_path)
+
     async def measure_pipeline(self, http: aiohttp.ClientSession) -> None:
         if not self.options.pipeline:
             why = "turned off (--no-pipeline)"
@@ -139,6 +174,8 @@ class Bench(Parts):
             },
             "samples": [s.as_dict() for s in self.samples],
             "pipeline": self.pipeline,
+            "overload": self.overload,
+            "exactness": self.exactness,
             "notes": self.notes,
             "loadgen": self.loadgen,
             "options": {

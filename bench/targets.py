@@ -5,8 +5,9 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-# The same GET /v1/pets/{id}, five ways. `serving` names the processes whose CPU time the
-# path costs (nginx counts its master and its worker).
+# The same GET /v1/pets/{id}, six ways ("via the gateway": fault sessions on, none active).
+# `serving` names the processes whose CPU time the path costs (nginx counts its master and
+# its worker).
 TARGETS: list[tuple[str, str, tuple[str, ...]]] = [
     ("direct", "pets service, direct", ("pets-service", "redis")),
     ("nginx", "via nginx (keep-alive upstream)", ("nginx", "pets-service", "redis")),
@@ -15,6 +16,11 @@ TARGETS: list[tuple[str, str, tuple[str, ...]]] = [
         "gateway-no-rl",
         "via the gateway, rate limiter off",
         ("gateway-no-rl", "pets-service", "redis"),
+    ),
+    (
+        "gateway-no-fs",
+        "via the gateway, fault sessions off",
+        ("gateway-no-fs", "pets-service", "redis"),
     ),
     ("hello", "aiohttp hello-world", ("hello",)),
 ]

@@ -34,7 +34,10 @@ def test_each_round_starts_one_target_later() -> None:
 
 def test_targets_name_the_processes_that_serve_them() -> None:
     targets = make_targets()
-    assert list(targets) == ["direct", "nginx", "gateway", "gateway-no-rl", "hello"]
+    assert list(targets) == [
+        "direct", "nginx", "gateway", "gateway-no-rl", "gateway-no-fs", "hello",
+    ]  # fmt: skip
+    assert targets["gateway-no-fs"].serving == ("gateway-no-fs", "pets-service", "redis")
     assert targets["nginx"].serving == ("nginx", "pets-service", "redis")
     assert targets["hello"].serving == ("hello",)
     assert set(SINGLE) <= set(targets)
