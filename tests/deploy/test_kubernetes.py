@@ -24,7 +24,7 @@ from tests.deploy.manifests import (
     named_port,
     probe_target,
 )
-from tests.deploy.repo import SERVICES, Service
+from tests.deploy.repo import SERVICES, Service, documented_variables
 
 python_services = pytest.mark.parametrize("service", list(SERVICES.values()), ids=list(SERVICES))
 READS_SECRET = {"gateway", "pets-service"}
@@ -136,3 +136,21 @@ def test_the_worker_is_scaled_by_partitions(objects: Objects) -> None:
     ]:
         assert f'"${variable}"' in script
     assert env_sources(job) == [SETTINGS_NAME, "petstore-addresses"]
+
+
+@python_services
+def test_every_local_address_a_service_reads_is_set_for_the_cluster(
+    objects: Objects, service: Service
+) -> None:
+    local = {
+        v.name
+        for v in documented_variables()
+        if "127.0.0.1" in v.default or "localhost" in v.default
+    }
+    needed = local & service_reads(service.package)
+    entry = container(objects.one("Deployment", service.folder))
+    given = set(explicit_env(entry))
+    for name in env_sources(entry):
+        given |= set(objects.one("ConfigMap", name)["data"])
+    assert "BIND_HOST" in needed, "the bind host is an address too"
+    assert needed <= given, f"{service.folder} would use its loopback default for {needed - given}"
