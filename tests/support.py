@@ -1,11 +1,17 @@
-"""What tests everywhere share besides fixtures: the test secret, the token factory type, and
-waiting for an asynchronous outcome against a deadline (the one helper for it)."""
+"""What tests everywhere share besides fixtures: the test secret, the token factory type, the
+claims of tokens no minting function would make, and waiting for an asynchronous outcome
+against a deadline (the one helper for it)."""
 
 import asyncio
+import base64
 import inspect
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TypeVar
+
+import orjson
+
+from service_kit.tokens import AUDIENCE, ISSUER
 
 T = TypeVar("T")
 
@@ -13,6 +19,30 @@ TEST_SECRET = "test-secret-not-for-production-0123456789"
 
 # token(*scopes, sub="alice", ttl=3600, secret=TEST_SECRET) -> a signed JWT (the fixture).
 TokenFactory = Callable[..., str]
+
+
+def claims(
+    *,
+    sub: str = "alice",
+    scope: str = "read:pets",
+    ttl: int = 3600,
+    over: Mapping[str, object] | None = None,
+) -> dict[str, object]:
+    """A token's claims as the suite issues them (issuer, audience, iat and exp from now),
+    ``over`` replacing any of them and ``None`` dropping one: for tokens to sign by hand."""
+    now = int(time.time())
+    made: dict[str, object] = {"sub": sub, "scope": scope, "iat": now, "exp": now + ttl}
+    made |= {"iss": ISSUER, "aud": AUDIENCE, **(over or {})}
+    return {name: value for name, value in made.items() if value is not None}
+
+
+def unsigned_token(claims: Mapping[str, object]) -> str:
+    """A token that names no algorithm and has no signature (RFC 7519 'unsecured JWT')."""
+
+    def part(value: Mapping[str, object]) -> str:
+        return base64.urlsafe_b64encode(orjson.dumps(value)).rstrip(b"=").decode()
+
+    return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(claims)}."
 
 
 async def wait_until(

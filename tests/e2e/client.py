@@ -1,6 +1,5 @@
 """Talking to the running suite as a client would, and what every answer must show."""
 
-import base64
 import re
 import time
 import uuid
@@ -17,6 +16,7 @@ from petstore_cli.plan import suite_defaults
 from service_kit.auth import mint_token
 from service_kit.problems import REGISTRY
 from tests.e2e.harness import RunningSuite
+from tests.support import claims, unsigned_token
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_MEMBERS = ("type", "title", "status", "detail", "instance", "traceId")
@@ -56,14 +56,7 @@ class Reply:
 
 def alg_none_token(sub: str) -> str:
     """A token that names no algorithm and has no signature (RFC 7519 'unsecured JWT')."""
-
-    def part(value: dict[str, Any]) -> str:
-        return base64.urlsafe_b64encode(orjson.dumps(value)).rstrip(b"=").decode()
-
-    now = int(time.time())
-    claims = {"sub": sub, "scope": "read:pets write:pets admin", "iat": now, "exp": now + 600}
-    claims |= {"iss": "petstore", "aud": "petstore-api"}
-    return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(claims)}."
+    return unsigned_token(claims(sub=sub, scope="read:pets write:pets admin", ttl=600))
 
 
 @dataclass

@@ -1,37 +1,18 @@
 """401 and 403 through the gateway, in the documented order, with the exact WWW-Authenticate."""
 
-import base64
-import json
 import time
 
 import jwt
 import pytest
 
 from tests.gateway.support import BASE, Client
-from tests.support import TEST_SECRET, TokenFactory
+from tests.support import TEST_SECRET, TokenFactory, claims, unsigned_token
 
 REALM = 'Bearer realm="PetStore API"'
 
 
 def _claims(**over: object) -> dict[str, object]:
-    now = int(time.time())
-    claims: dict[str, object] = {
-        "sub": "mallory",
-        "scope": "read:pets write:pets admin",
-        "iat": now,
-        "exp": now + 3600,
-        "iss": "petstore",
-        "aud": "petstore-api",
-    }
-    claims.update(over)
-    return claims
-
-
-def _unsigned(claims: dict[str, object]) -> str:
-    def part(obj: dict[str, object]) -> str:
-        return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
-
-    return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(claims)}."
+    return claims(sub="mallory", scope="read:pets write:pets admin", over=over)
 
 
 async def test_missing_token_is_401_with_realm(gw: Client) -> None:
@@ -54,7 +35,7 @@ async def test_missing_token_is_401_with_realm(gw: Client) -> None:
             "signature",
         ),
         (jwt.encode(_claims(exp=int(time.time()) - 60), TEST_SECRET, algorithm="HS256"), "expired"),
-        (_unsigned(_claims()), "algorithm"),
+        (unsigned_token(_claims()), "algorithm"),
         (jwt.encode(_claims(aud="someone-else"), TEST_SECRET, algorithm="HS256"), "audience"),
         (jwt.encode(_claims(iss="evil"), TEST_SECRET, algorithm="HS256"), "issuer"),
         ("not-a-jwt", "malformed"),

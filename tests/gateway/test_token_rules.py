@@ -9,22 +9,13 @@ import pytest
 
 from service_kit.tokens import LEEWAY_SECONDS, MAX_LIFETIME_SECONDS
 from tests.gateway.support import Client
-from tests.support import TEST_SECRET
+from tests.support import TEST_SECRET, claims
 
 
 def _token(headers: dict[str, object] | None = None, **over: object) -> str:
-    now = int(time.time())
-    claims: dict[str, object] = {
-        "sub": "mallory",
-        "scope": "read:pets",
-        "iat": now,
-        "exp": now + 600,
-        "iss": "petstore",
-        "aud": "petstore-api",
-    }
-    claims.update(over)
-    claims = {k: v for k, v in claims.items() if v is not None}
-    return jwt.encode(claims, TEST_SECRET, algorithm="HS256", headers=headers)
+    return jwt.encode(
+        claims(sub="mallory", ttl=600, over=over), TEST_SECRET, algorithm="HS256", headers=headers
+    )
 
 
 NOW = int(time.time())  # for the tokens refused whenever they are made
