@@ -104,3 +104,5 @@ def header_matches(expected: Expect, actual: str | None, values: Mapping[str, st
 
 
 REX = {"name": "Rex", "species": "DOG"}
+TOO_LARGE = b'{"name": "' + b"x" * 70_000 + b'", "species": "DOG"}'
+JSON_CT = {"Content-Type": "application/json"}
