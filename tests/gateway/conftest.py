@@ -11,18 +11,25 @@ from typing import Any
 import aiohttp
 import pytest
 import redis.asyncio as aioredis
-from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from gateway.app import create_app
+from gateway.http1 import Pool
 from gateway.settings import Settings
 from pets_service.app import create_app as create_pets_app
 from pets_service.settings import Settings as PetsSettings
 from petstore_cli.embedded import free_port
 from service_kit.metrics_port import METRICS_ADDRESS
-from tests.gateway.fakes import fake_pets_app
+from tests.gateway.fakes import POOL_BODY_LIMIT, fake_pets_app
 from tests.gateway.leaks import RECORDED, scan
-from tests.gateway.support import BASE, Client, GatewayFactory, PetsStarter, Upstream
+from tests.gateway.support import (
+    BASE,
+    Client,
+    GatewayFactory,
+    PetsStarter,
+    PoolFactory,
+    Upstream,
+)
 from tests.support import TEST_SECRET, TokenFactory
 
 
@@ -115,6 +122,24 @@ def admin(token: TokenFactory) -> str:
     return token("admin", sub="root")
 
 
+@pytest.fixture
+async def make_pool() -> AsyncIterator[PoolFactory]:
+    """make_pool(url, limit=8, keepalive=30.0, max_body=POOL_BODY_LIMIT) -> an upstream Pool,
+    closed after the test."""
+    pools: list[Pool] = []
+
+    def make(
+        url: str, *, limit: int = 8, keepalive: float = 30.0, max_body: int = POOL_BODY_LIMIT
+    ) -> Pool:
+        pool = Pool(url, limit=limit, keepalive=keepalive, max_body=max_body)
+        pools.append(pool)
+        return pool
+
+    yield make
+    for pool in pools:
+        await pool.close()
+
+
 @pytest.fixture(autouse=True)
 def no_leaks() -> Any:
     """Fail the test if any reply it received leaks internals (see tests/gateway/leaks.py)."""
@@ -122,6 +147,3 @@ def no_leaks() -> Any:
     yield
     leaks = scan(RECORDED[start:])
     assert not leaks, f"replies leaked internals: {leaks}"
-
-
-__all__ = ["web"]

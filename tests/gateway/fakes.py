@@ -14,6 +14,8 @@ from aiohttp import web
 # Planted in every upstream error body: it must never reach a client.
 CANARY = "UPSTREAM-CANARY-8f3a1c"
 SECRET_PATH = "/srv/upstream/internal/handler.py"
+# The largest answer body the pools under test accept (the make_pool fixture's default).
+POOL_BODY_LIMIT = 64 * 1024
 
 
 def _error_body(status: int) -> bytes:
@@ -104,6 +106,11 @@ def fake_pets_app() -> web.Application:
     app.router.add_route("*", "/v1/pets/{what}", _behave)
     app.router.add_route("*", "/v1/{tail:.*}", _echo)
     return app
+
+
+def answer(head: bytes, body: bytes = b"") -> bytes:
+    """Raw answer bytes from a head written with bare newlines, and a body."""
+    return head.replace(b"\n", b"\r\n") + b"\r\n" + body
 
 
 class RawServer:

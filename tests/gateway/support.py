@@ -10,6 +10,7 @@ from aiohttp.test_utils import TestServer
 from multidict import CIMultiDictProxy
 from yarl import URL
 
+from gateway.http1 import Pool
 from tests.gateway.leaks import RECORDED, Reply
 
 BASE = "http://petstore.test/problems/"
@@ -70,5 +71,6 @@ class Upstream:
 
 # start_pets(**pets settings overrides) -> the URL of a real pets service on port 0.
 PetsStarter = Callable[..., Awaitable[str]]
+PoolFactory = Callable[..., Pool]  # make_pool(url, limit=, keepalive=, max_body=)
 # make_gateway(**settings overrides) -> a Client of a running gateway.
 GatewayFactory = Callable[..., Awaitable[Client]]

@@ -4,28 +4,12 @@ lands at the deadline."""
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 
-from gateway.http1 import MAX_HEAD_BYTES, MAX_HEADER_FIELDS, Malformed, Pool
-from tests.gateway.fakes import raw_server
-from tests.gateway.test_http1 import LIMIT, answer
-
-
-@pytest.fixture
-async def pools() -> AsyncIterator[list[Pool]]:
-    made: list[Pool] = []
-    yield made
-    for pool in made:
-        await pool.close()
-
-
-def _pool(pools: list[Pool], url: str) -> Pool:
-    pool = Pool(url, limit=4, keepalive=30.0, max_body=LIMIT)
-    pools.append(pool)
-    return pool
-
+from gateway.http1 import MAX_HEAD_BYTES, MAX_HEADER_FIELDS, Malformed
+from tests.gateway.fakes import answer, raw_server
+from tests.gateway.support import PoolFactory
 
 HUGE_VALUE = answer(
     b"HTTP/1.1 200 OK\nX-Big: " + b"a" * (20 * 1024 * 1024) + b"\nContent-Length: 0\n"
@@ -54,10 +38,10 @@ LONG_BLOCK = answer(
     ],
     ids=["20MB-header", "too-many-fields", "long-block", "status-099", "status-101", "upgrade"],
 )
-async def test_hostile_heads_are_malformed_at_once(pools: list[Pool], reply: bytes) -> None:
+async def test_hostile_heads_are_malformed_at_once(make_pool: PoolFactory, reply: bytes) -> None:
     async with raw_server() as raw:
         raw.reply, raw.keep_open = reply, True
-        pool = _pool(pools, raw.url)
+        pool = make_pool(raw.url, limit=4)
         loop = asyncio.get_running_loop()
         started = time.monotonic()
         with pytest.raises(Malformed):
@@ -66,14 +50,14 @@ async def test_hostile_heads_are_malformed_at_once(pools: list[Pool], reply: byt
         assert pool.connections == 0
 
 
-async def test_trailers_are_ignored(pools: list[Pool]) -> None:
+async def test_trailers_are_ignored(make_pool: PoolFactory) -> None:
     chunked = answer(
         b"HTTP/1.1 200 OK\nTransfer-Encoding: chunked\nTrailer: Set-Cookie\n",
         b"2\r\nok\r\n0\r\nSet-Cookie: session=stolen\r\nX-Late: 1\r\n\r\n",
     )
     async with raw_server() as raw:
         raw.reply, raw.keep_open = chunked, True
-        pool = _pool(pools, raw.url)
+        pool = make_pool(raw.url, limit=4)
         for _ in range(2):  # and the connection stays usable
             resp = await pool.request("GET", "/", {})
             assert (resp.status, resp.body) == (200, b"ok")
@@ -83,13 +67,13 @@ async def test_trailers_are_ignored(pools: list[Pool]) -> None:
 
 
 async def test_an_answer_landing_after_the_deadline_fired_is_not_pooled(
-    pools: list[Pool],
+    make_pool: PoolFactory,
 ) -> None:
     """The deadline's timer runs, then the answer arrives before the caller resumes: the
     connection must be gone at once, never idle in the pool for another request."""
     async with raw_server() as raw:
         raw.reply, raw.keep_open = b"", True  # reads requests, answers nothing by itself
-        pool = _pool(pools, raw.url)
+        pool = make_pool(raw.url, limit=4)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 0.1
         seen: list[int] = []
