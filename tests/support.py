@@ -1,12 +1,13 @@
 """What tests everywhere share besides fixtures: the test secret, the token factory type, the
-claims of tokens no minting function would make, and waiting for an asynchronous outcome
-against a deadline (the one helper for it)."""
+claims of tokens no minting function would make, a TCP server that never answers, and
+waiting for an asynchronous outcome against a deadline (the one helper for it)."""
 
 import asyncio
 import base64
+import contextlib
 import inspect
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import TypeVar
 
 import orjson
@@ -79,3 +80,21 @@ async def until(
         return await result if inspect.isawaitable(result) else result
 
     await wait_until(probe, bool, within=within, interval=interval, what=what)
+
+
+@contextlib.asynccontextmanager
+async def silent_server() -> AsyncIterator[int]:
+    """A TCP server that accepts and never answers: a Redis that hangs."""
+    held: list[asyncio.StreamWriter] = []
+
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+
+    server = await asyncio.start_server(hold, "127.0.0.1", 0)
+    try:
+        yield server.sockets[0].getsockname()[1]
+    finally:
+        for writer in held:
+            writer.close()
+        server.close()
+        await server.wait_closed()

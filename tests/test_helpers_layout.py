@@ -7,6 +7,9 @@ TESTS = Path(__file__).parent
 FROM_CONFTEST = re.compile(
     r"^\s*from tests(\.\w+)*\.conftest import|^\s*import tests(\.\w+)*\.conftest", re.M
 )
+FROM_TEST_MODULE = re.compile(
+    r"^\s*from tests(\.\w+)*\.test_\w+ import|^\s*import tests(\.\w+)*\.test_", re.M
+)
 WAIT_LOOP = re.compile(r"deadline = time\.monotonic\(\).*\n(.*\n){0,3}.*await asyncio\.sleep")
 
 
@@ -15,6 +18,16 @@ def test_no_helper_is_imported_from_a_conftest_module() -> None:
         str(path.relative_to(TESTS))
         for path in TESTS.rglob("*.py")
         if FROM_CONFTEST.search(path.read_text())
+    ]
+    assert offenders == []
+
+
+def test_no_helper_is_imported_from_a_test_module() -> None:
+    """A helper two test modules share lives in a module of its own, not in one of them."""
+    offenders = [
+        str(path.relative_to(TESTS))
+        for path in TESTS.rglob("*.py")
+        if FROM_TEST_MODULE.search(path.read_text())
     ]
     assert offenders == []
 

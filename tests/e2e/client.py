@@ -16,6 +16,7 @@ from petstore_cli.plan import suite_defaults
 from service_kit.auth import mint_token
 from service_kit.problems import REGISTRY
 from tests.e2e.harness import RunningSuite
+from tests.rawhttp import RawReply
 from tests.support import claims, unsigned_token
 
 PROBLEM_JSON = "application/problem+json"
@@ -214,3 +215,8 @@ def _check_status_extras(reply: Reply, body: dict[str, Any], fields: frozenset[s
     if status in (429, 503):
         assert headers["Retry-After"].isdigit(), reply
         assert body["retryAfter"] == int(headers["Retry-After"]), (body, reply)
+
+
+def assert_no_server_version(reply: RawReply) -> None:
+    server = reply.headers.get("Server", "")
+    assert not re.search(r"[/\d]|aiohttp|python", server, re.IGNORECASE), reply

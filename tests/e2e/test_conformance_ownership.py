@@ -5,9 +5,7 @@ not exist); pets are a shared catalogue that any `write:pets` token may change."
 import uuid
 
 from tests.e2e.client import Api, Reply, check_problem
-from tests.e2e.test_conformance_records import poll_until_final, submit
-
-VACCINATION = {"type": "VACCINATION", "date": "2025-03-01", "vaccine": "Rabies"}
+from tests.e2e.records import VACCINATION, poll_until_final, submit
 
 
 async def as_subject(api: Api, path: str, sub: str, *scopes: str, method: str = "GET") -> Reply:

@@ -3,8 +3,7 @@ every service of the running suite; HEAD and OPTIONS on /v1 pass the same gate a
 
 import pytest
 
-from tests.e2e.client import Api, Reply, check_common, check_problem
-from tests.e2e.test_protocol_errors import assert_no_server_version
+from tests.e2e.client import Api, Reply, assert_no_server_version, check_common, check_problem
 from tests.rawhttp import exchange
 from tests.support import wait_until
 

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from service_kit.problems import REGISTRY
+from tests.e2e.client import assert_no_server_version
 from tests.e2e.harness import RunningSuite
 from tests.rawhttp import RawReply, exchange
 
@@ -78,11 +79,6 @@ def check_refusal(reply: RawReply, status: int, slug: str, problem_base: str) ->
     assert SECRET not in text, reply
     assert "aiohttp" not in text, reply
     assert "Traceback" not in text, reply
-
-
-def assert_no_server_version(reply: RawReply) -> None:
-    server = reply.headers.get("Server", "")
-    assert not re.search(r"[/\d]|aiohttp|python", server, re.IGNORECASE), reply
 
 
 def base_url(suite: RunningSuite, port: str) -> str:

@@ -14,14 +14,13 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from petstore_cli.embedded import free_port
+from tests.gateway.circuits import RESET, assert_circuit_open, state_line, transitions_line
 from tests.gateway.contract import check_reply
 from tests.gateway.fakes import raw_server
 from tests.gateway.leaks import RECORDED, Reply
 from tests.gateway.support import BASE, Client, GatewayFactory, PetsStarter
 from tests.support import until
 from weather_stub.app import create_app as create_weather
-
-RESET = 0.5  # CIRCUIT_RESET_SECONDS of these gateways
 
 
 @dataclass
@@ -81,25 +80,6 @@ def conforms_to_openapi() -> Iterator[None]:
 
 async def metrics(gw: Client) -> str:
     return await gw.metrics()
-
-
-def state_line(upstream: str, state: str) -> str:
-    return f'gateway_circuit_state{{state="{state}",upstream="{upstream}"}} 1.0'
-
-
-def transitions_line(upstream: str, state: str, count: int) -> str:
-    return f'gateway_circuit_transitions_total{{state="{state}",upstream="{upstream}"}} {count}.0'
-
-
-def assert_circuit_open(reply: Reply, reset: float = RESET) -> None:
-    assert reply.status == 503
-    body = reply.json()
-    assert body["type"] == BASE + "circuit-open"
-    assert body["status"] == 503
-    seconds = int(reply.headers["Retry-After"])
-    assert 1 <= seconds <= max(1, int(reset + 0.999))
-    assert body["retryAfter"] == seconds
-    assert "X-RateLimit-Remaining" in reply.headers  # it passed the limiter like any /v1 answer
 
 
 async def open_weather_circuit(suite: Suite, rw: str) -> None:

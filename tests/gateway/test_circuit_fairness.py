@@ -4,8 +4,8 @@ is down (502/503/504, resets, refusals, timeouts) still opens it (docs/security.
 
 import pytest
 
+from tests.gateway.circuits import assert_circuit_open, state_line
 from tests.gateway.support import Client, GatewayFactory
-from tests.gateway.test_circuit_blackbox import assert_circuit_open, state_line
 from tests.support import TokenFactory
 
 

@@ -1,16 +1,14 @@
 """Rate limiting on Redis: headers, 429, exact counts under concurrency, Redis outages."""
 
 import asyncio
-import contextlib
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 import redis.asyncio as aioredis
 
 from petstore_cli.embedded import Server
 from tests.gateway.support import BASE, Client, GatewayFactory
-from tests.support import TokenFactory, wait_until
+from tests.support import TokenFactory, silent_server, wait_until
 
 RATE_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 
@@ -183,24 +181,6 @@ async def test_redis_down_fail_closed(
     ready = await gw.get("/readyz")
     assert ready.status == 503
     assert ready.json()["checks"]["redis"] == "unreachable"
-
-
-@contextlib.asynccontextmanager
-async def silent_server() -> AsyncIterator[int]:
-    """A TCP server that accepts and never answers: a Redis that hangs."""
-    held: list[asyncio.StreamWriter] = []
-
-    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        held.append(writer)
-
-    server = await asyncio.start_server(hold, "127.0.0.1", 0)
-    try:
-        yield server.sockets[0].getsockname()[1]
-    finally:
-        for writer in held:
-            writer.close()
-        server.close()
-        await server.wait_closed()
 
 
 @pytest.mark.parametrize(("mode", "status"), [("open", 200), ("closed", 503)])

@@ -7,7 +7,7 @@ import pytest
 
 from gateway.resp import ConnectionDown, RespClient, RespError
 from petstore_cli.embedded import Server, free_port, redis_server
-from tests.gateway.test_ratelimit import silent_server
+from tests.support import silent_server
 
 
 async def test_one_write_per_tick_and_replies_in_order(redis_url: str, key_prefix: str) -> None:

@@ -11,22 +11,14 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from service_kit.redis_client import connect
+from tests.support import silent_server
 
 
 @pytest.fixture
 async def silent_port() -> AsyncIterator[int]:
     """A server that accepts connections and never answers (a hung Redis)."""
-    held: list[asyncio.StreamWriter] = []
-
-    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        held.append(writer)
-
-    server = await asyncio.start_server(hold, "127.0.0.1", 0)
-    yield server.sockets[0].getsockname()[1]
-    for writer in held:
-        writer.close()
-    server.close()
-    await server.wait_closed()
+    async with silent_server() as port:
+        yield port
 
 
 async def _pipelined(client: Redis) -> None:
