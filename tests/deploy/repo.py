@@ -53,6 +53,8 @@ SERVICES = {
 PUBLISHED = {"gateway", "weather-stub", "recommendations-stub"}
 SCALABLE = {"pets-service", "records-worker"}
 INFRASTRUCTURE = {"redis", "kafka", "kafka-init"}
+# Started only with `--profile NAME`: the tracing backend (docs/observability.md).
+OPTIONAL = {"jaeger"}
 
 
 def read_env_file(path: Path) -> dict[str, str]:

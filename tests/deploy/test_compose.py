@@ -16,6 +16,7 @@ from tests.deploy.composefile import (
 )
 from tests.deploy.repo import (
     INFRASTRUCTURE,
+    OPTIONAL,
     PUBLISHED,
     ROOT,
     SCALABLE,
@@ -35,7 +36,7 @@ def test_the_project_and_its_services_have_the_documented_names(
     compose: Compose, services: Services
 ) -> None:
     assert compose.get("name") == "petstore"
-    assert set(services) == set(SERVICES) | INFRASTRUCTURE
+    assert set(services) == set(SERVICES) | INFRASTRUCTURE | OPTIONAL
     # `petstore chaos` finds containers by these compose service names.
     assert set(chaos.SERVICES) <= set(services)
 
@@ -96,7 +97,9 @@ def test_the_producer_is_idempotent_against_apache_kafka(services: Services) -> 
 
 
 def test_only_the_gateway_and_the_stubs_are_published_on_the_host(services: Services) -> None:
-    published = {name for name, entry in services.items() if entry.get("ports")}
+    published = {
+        name for name, entry in services.items() if entry.get("ports") and not entry.get("profiles")
+    }
     assert published == PUBLISHED
     for name in PUBLISHED:
         port = SERVICES[name].port
@@ -219,3 +222,17 @@ def test_kafka_init_creates_the_topics_of_the_shared_settings(
     assert created == {"medical-records": 3, "medical-records.dlq": 1}
     assert suite_env["MEDICAL_RECORDS_TOPIC"] == "medical-records"
     assert int(suite_env["MEDICAL_RECORDS_PARTITIONS"]) == created["medical-records"]
+
+
+def test_the_tracing_profile_adds_jaeger_and_tracing_stays_off_without_it(
+    services: Services,
+) -> None:
+    jaeger = services["jaeger"]
+    assert jaeger["profiles"] == ["tracing"]
+    assert str(jaeger["image"]).startswith("jaegertracing/jaeger:")
+    assert published_ports(jaeger) == [("127.0.0.1", 16686, 16686)]  # the UI, loopback only
+    for service in SERVICES:
+        # Empty (tracing off) unless the variable is given to `docker compose`.
+        endpoint = environment(services[service])["OTEL_EXPORTER_OTLP_ENDPOINT"]
+        assert endpoint == "${OTEL_EXPORTER_OTLP_ENDPOINT:-}"
+        assert "jaeger" not in depends_on(services[service])  # tracing is never required

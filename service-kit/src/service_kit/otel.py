@@ -29,7 +29,7 @@ def setup(service: str, endpoint: str, environ: Mapping[str, str]) -> None:
         return
     from service_kit import otel_sdk
 
-    otel_sdk.start(service, environ)
+    otel_sdk.start(service, endpoint, environ)
     enabled = True
     log.info("tracing on", extra={"endpoint": endpoint})
 

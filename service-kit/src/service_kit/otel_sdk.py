@@ -26,14 +26,21 @@ class RequestTraceIds(IdGenerator):
         return otel_spans.next_trace_id.get() or random.getrandbits(128) or 1
 
 
-def start(service: str, environ: Mapping[str, str]) -> None:
+def traces_url(endpoint: str, environ: Mapping[str, str]) -> str:
+    """Where spans go: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as it is, or the OTLP endpoint's
+    /v1/traces (as the OTLP specification says for the two variables)."""
+    return environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or endpoint.rstrip("/") + "/v1/traces"
+
+
+def start(service: str, endpoint: str, environ: Mapping[str, str]) -> None:
     global _provider
     # OTEL_SERVICE_NAME, when set, names the service; otherwise each service names itself.
     named = {} if environ.get("OTEL_SERVICE_NAME") else {SERVICE_NAME: service}
     provider = TracerProvider(resource=Resource.create(named), id_generator=RequestTraceIds())
     # Batched in a background thread (OTEL_BSP_* tune it); each export is bounded by
     # OTEL_EXPORTER_OTLP_TIMEOUT (10 s by default).
-    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    exporter = OTLPSpanExporter(endpoint=traces_url(endpoint, environ))
+    provider.add_span_processor(BatchSpanProcessor(exporter))
     trace.set_tracer_provider(provider)
     otel_spans.use(provider.get_tracer("petstore"))
     _provider = provider
