@@ -41,7 +41,11 @@ def parse_args(argv: list[str] | None) -> tuple[Options, bool]:
         "--budget", type=float, default=d.budget, help="most seconds of load in all"
     )
     parser.add_argument("--out", type=Path, default=d.out_dir, help="results folder")
-    parser.add_argument("--log-level", default=d.log_level, help="LOG_LEVEL of the services")
+    parser.add_argument(
+        "--log-level",
+        default=d.log_level,
+        help="LOG_LEVEL of the services (INFO: with their access log)",
+    )
     parser.add_argument(
         "--python-loadgen", action="store_true", help="use the Python load generator, not wrk"
     )

@@ -36,7 +36,8 @@ class Options:
     warmup: float = 2.0
     budget: float = 300.0  # seconds of load, at most; what is left is reported as not measured
     out_dir: Path = Path("bench-results")
-    log_level: str = "INFO"
+    # nginx runs with `access_log off`; so do the services (their access log is an INFO line).
+    log_level: str = "WARNING"
     python_loadgen: bool = False
     pipeline: bool = True
     record_delay_ms: int = 0
