@@ -7,7 +7,6 @@ import contextlib
 import os
 import sys
 import tempfile
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import aiohttp
 
 from petstore_cli.embedded import free_port
+from tests.support import status_of, wait_until
 
 PORT_VARIABLES = {"gateway": "GATEWAY_PORT", "pets_service": "PETS_SERVICE_PORT"}
 
@@ -90,15 +90,13 @@ async def service(module: str, env: dict[str, str], within: float = 20.0) -> Asy
 
 
 async def _wait_healthy(running: Process, within: float) -> None:
-    deadline = time.monotonic() + within
     async with aiohttp.ClientSession() as http:
-        while True:
-            assert running.proc.returncode is None, running.logs()
-            try:
-                async with http.get(running.url + "/healthz") as resp:
-                    if resp.status == 200:
-                        return
-            except aiohttp.ClientConnectionError:
-                pass
-            assert time.monotonic() < deadline, "not healthy in time:\n" + running.logs()
-            await asyncio.sleep(0.05)
+
+        async def health() -> int | None:
+            assert running.proc.returncode is None, f"exited with {running.proc.returncode}"
+            return await status_of(http, running.url + "/healthz")
+
+        try:
+            await wait_until(health, lambda status: status == 200, within=within, what="healthy")
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{running.logs()}") from None

@@ -10,6 +10,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import TypeVar
 
+import aiohttp
 import orjson
 
 from service_kit.tokens import AUDIENCE, ISSUER
@@ -64,6 +65,16 @@ async def wait_until(
         await asyncio.sleep(interval)
         value = await probe()
     return value
+
+
+async def status_of(http: aiohttp.ClientSession, url: str) -> int | None:
+    """The status a GET of ``url`` answers, or None while nothing listens there (a probe
+    for ``wait_until`` while a process starts)."""
+    try:
+        async with http.get(url) as resp:
+            return resp.status
+    except aiohttp.ClientConnectionError:
+        return None
 
 
 async def until(

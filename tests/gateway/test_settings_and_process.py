@@ -4,7 +4,6 @@ import asyncio
 import os
 import signal
 import sys
-import time
 
 import aiohttp
 import pytest
@@ -14,6 +13,7 @@ from gateway.settings import Settings
 from petstore_cli.embedded import free_port
 from service_kit.auth import mint_token
 from service_kit.settings import DEV_JWT_SECRET, SettingsError
+from tests.support import status_of, wait_until
 
 
 def test_defaults_match_configuration_doc() -> None:
@@ -140,16 +140,14 @@ async def test_gateway_command_serves_and_stops_on_sigterm(
         stderr=asyncio.subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 15
         async with aiohttp.ClientSession() as http:
-            while True:
-                try:
-                    async with http.get(f"http://127.0.0.1:{port}/healthz") as resp:
-                        assert resp.status == 200
-                        break
-                except aiohttp.ClientConnectionError:
-                    assert time.monotonic() < deadline, "the gateway did not come up"
-                    await asyncio.sleep(0.05)
+            health = await wait_until(
+                lambda: status_of(http, f"http://127.0.0.1:{port}/healthz"),
+                lambda status: status is not None,
+                within=15,
+                what="the gateway up",
+            )
+            assert health == 200
             async with http.get(f"http://127.0.0.1:{port}/readyz") as resp:
                 assert resp.status == 503  # no pets service there
             # Under uvloop: the rate limiter's Redis client answers, then the proxy maps.

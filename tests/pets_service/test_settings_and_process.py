@@ -4,7 +4,6 @@ import asyncio
 import os
 import signal
 import sys
-import time
 from pathlib import Path
 
 import aiohttp
@@ -15,7 +14,7 @@ from pets_service.settings import Settings
 from petstore_cli.embedded import free_port
 from service_kit.settings import DEV_JWT_SECRET, SettingsError
 from tests.pets_service.helpers import bearer
-from tests.support import TokenFactory
+from tests.support import TokenFactory, status_of, wait_until
 
 
 def test_defaults_follow_the_documented_configuration() -> None:
@@ -94,16 +93,12 @@ async def test_the_command_serves_logs_json_and_stops_on_sigterm(
     headers = bearer(token("read:pets", "write:pets", secret=DEV_JWT_SECRET))
     try:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as session:
-            until = time.monotonic() + 15
-            while True:
-                try:
-                    async with session.get(f"{base}/readyz") as resp:
-                        if resp.status == 200:
-                            break
-                except aiohttp.ClientConnectionError:
-                    pass
-                assert time.monotonic() < until, "the service never became ready"
-                await asyncio.sleep(0.05)
+            await wait_until(
+                lambda: status_of(session, f"{base}/readyz"),
+                lambda status: status == 200,
+                within=15,
+                what="the service ready",
+            )
             payload = {"name": "Proc", "species": "FISH"}
             async with session.post(f"{base}/v1/pets", json=payload, headers=headers) as resp:
                 assert resp.status == 201
