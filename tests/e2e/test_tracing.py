@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 import aiohttp
+import orjson
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
 from tests.e2e.harness import RunningSuite, start_suite
@@ -85,7 +86,11 @@ async def trace_of(receiver: Receiver, trace_id: str) -> list[Received]:
 
 async def test_a_record_is_one_trace_from_the_gateway_to_the_worker(tmp_path: Path) -> None:
     async with otlp_receiver() as receiver, aiohttp.ClientSession() as http:
-        env = {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.url, "OTEL_BSP_SCHEDULE_DELAY": "100"}
+        env = {
+            "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.url,
+            "OTEL_BSP_SCHEDULE_DELAY": "100",
+            "LOG_FORMAT": "console",  # what a person sees; the part's log files stay JSON
+        }
         suite = await asyncio.to_thread(start_suite, tmp_path, env)
         try:
             trace_id = await post_record(suite, http)
@@ -114,3 +119,19 @@ async def test_a_record_is_one_trace_from_the_gateway_to_the_worker(tmp_path: Pa
     assert worker_redis, "the worker's Redis calls"
     assert all(s.parent_id == consume.span_id for s in worker_redis)
     assert all(s.span.name.startswith("redis ") for s in pets_redis + worker_redis)
+
+    # Each service's access line for the record's POST, in its JSON log file, by trace id.
+    for part, path in [
+        ("gateway", f"/v1/pets/{pet_of(spans)}/medical-records"),
+        ("pets-service", f"/v1/pets/{pet_of(spans)}/medical-records"),
+    ]:
+        text = (tmp_path / "logs" / f"{part}.log").read_text()
+        lines = [orjson.loads(line) for line in text.splitlines()]
+        access = [e for e in lines if e["logger"] == "access" and e["traceId"] == trace_id]
+        assert [(e["method"], e["path"], e["status"]) for e in access] == [("POST", path, 202)]
+
+
+def pet_of(spans: list[Received]) -> str:
+    server = one(spans, "pets-service", SERVER)
+    path = next(a.value.string_value for a in server.span.attributes if a.key == "url.path")
+    return str(path.split("/")[3])

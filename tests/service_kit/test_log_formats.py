@@ -14,7 +14,7 @@ import pytest
 
 from petstore_cli.embedded import free_port, wait_port
 from service_kit.logs import JsonFormatter, formatter_for
-from service_kit.logs_console import ConsoleFormatter
+from service_kit.logs_console import ConsoleFormatter, render_json
 from service_kit.tracing import current_trace_id
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -126,3 +126,13 @@ def test_a_service_logs_in_the_format_log_format_names(log_format: str) -> None:
             rf"port={port}",
             listening,
         ), listening
+
+
+@pytest.mark.usefixtures("traced")
+def test_a_json_line_renders_as_the_console_line_of_the_same_event() -> None:
+    record = event("record %s stored", "r-1", petId="p-9")
+    as_json = JsonFormatter("pets-service").format(record)
+    direct = ConsoleFormatter("pets-service", colour=False).format(record)
+    assert render_json(as_json, colour=False) == direct
+    assert render_json("Traceback (most recent call last):", colour=False) is None
+    assert render_json('{"not": "a log line"}', colour=False) is None

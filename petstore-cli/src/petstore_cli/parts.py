@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import os
 import signal
 import time
 from collections import deque
@@ -11,6 +12,9 @@ from typing import IO
 
 from petstore_cli.embedded import die_with_parent, port_open
 from petstore_cli.restarts import Backoff, describe_exit
+from service_kit.common_settings import LOG_FORMAT
+from service_kit.logs import is_terminal, wants_console
+from service_kit.logs_console import render_json
 
 STOP_TIMEOUT = 15.0  # SIGTERM, then SIGKILL after this (the services drain for 10 s)
 TAIL_LINES = 30
@@ -37,6 +41,11 @@ class Part:
         self.say = say
         self.echo = echo  # services print their output, prefixed; embedded servers only log it
         self.prefix = f"{name:<{width}} | "
+        # The services log JSON lines (the files keep them); a person at a terminal (or one
+        # who asks for LOG_FORMAT=console) reads each as a short line instead.
+        chosen = os.environ.get(LOG_FORMAT.env) or LOG_FORMAT.default
+        self.readable = echo is not None and wants_console(chosen, echo)
+        self.colour = echo is not None and is_terminal(echo)
         self.env: dict[str, str] = {}
         self.tail: deque[str] = deque(maxlen=TAIL_LINES)
         self.proc: asyncio.subprocess.Process | None = None
@@ -96,7 +105,8 @@ class Part:
                 log.write(line + "\n")
                 log.flush()
                 if self.echo is not None:
-                    self.echo.write(self.prefix + line + "\n")
+                    shown = render_json(line, colour=self.colour) if self.readable else None
+                    self.echo.write((shown or self.prefix + line) + "\n")
                     self.echo.flush()
 
     async def terminate(self) -> None:

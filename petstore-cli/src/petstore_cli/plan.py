@@ -94,6 +94,8 @@ def make_plan(environ: Mapping[str, str], *, free_ports: bool = False) -> Plan:
     env.setdefault("PETSTORE_DEV_MODE", "true")
     metrics_port = port("GATEWAY_METRICS_PORT", 9464)
     env["GATEWAY_METRICS_PORT"] = str(metrics_port)
+    # Each part's output goes to a file in .run/logs/: JSON lines there, whatever LOG_FORMAT says.
+    env["LOG_FORMAT"] = "json"
     for var, name in [
         ("PETS_SERVICE_URL", "pets-service"),
         ("WEATHER_URL", "weather-stub"),

@@ -79,11 +79,15 @@ def is_terminal(stream: IO[str]) -> bool:
         return False
 
 
+def wants_console(log_format: str, stream: IO[str]) -> bool:
+    """The console format: asked for, or ``auto`` and ``stream`` is a terminal."""
+    return log_format == "console" or (log_format == "auto" and is_terminal(stream))
+
+
 def formatter_for(service: str, log_format: LogFormat, stream: IO[str]) -> logging.Formatter:
     """JSON unless asked for the console format, or ``auto`` and ``stream`` is a terminal."""
-    terminal = is_terminal(stream)
-    if log_format == "console" or (log_format == "auto" and terminal):
-        return ConsoleFormatter(service, colour=terminal)
+    if wants_console(log_format, stream):
+        return ConsoleFormatter(service, colour=is_terminal(stream))
     return JsonFormatter(service)
 
 
