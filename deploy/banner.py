@@ -8,7 +8,10 @@ from petstore_cli.plan import Plan, ServiceSpec, suite_defaults
 if TYPE_CHECKING:
     from deploy.stack import Stack
 
-PUBLISHED = [("weather-stub", "WEATHER_STUB_PORT"), ("recommendations-stub", "RECOMMENDATIONS_STUB_PORT")]
+PUBLISHED = [
+    ("weather-stub", "WEATHER_STUB_PORT"),
+    ("recommendations-stub", "RECOMMENDATIONS_STUB_PORT"),
+]
 
 
 def plan_of(stack: "Stack") -> Plan:
@@ -45,12 +48,15 @@ def print_banner(stack: "Stack", state: dict[str, Any]) -> None:
     for line in lines:
         if "metrics (internal)" in line:
             line = f"  {'metrics (internal)':<24} gateway:9464 on the compose network"
+        if line.startswith("  logs "):
+            line = line.rstrip("/")
         line = line.replace("petstore chaos", chaos).replace("Ctrl-C stops everything.", "")
         if "A part that crashes" in line:
             line = "\nA container that crashes is restarted. `make compose-down` removes the stack."
         print(line)
     if state["engine"] == "podman":
-        print(f"petstore chaos talks to podman's Docker API:\n  export DOCKER_HOST={state['dockerHost']}")
+        print("petstore chaos talks to podman's Docker API:")
+        print(f"  export DOCKER_HOST={state['dockerHost']}")
     print(f"State (URLs, tokens) as JSON: {stack.state_file}")
 
 

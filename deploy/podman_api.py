@@ -33,7 +33,9 @@ def start_api(project: str, env: Mapping[str, str]) -> str:
     deadline = time.monotonic() + 20
     while not sock.exists():
         if proc.poll() is not None or time.monotonic() > deadline:
-            raise PodmanError(f"podman system service did not start (see {CACHE}/{project}.api.log)")
+            raise PodmanError(
+                f"podman system service did not start (see {CACHE}/{project}.api.log)"
+            )
         time.sleep(0.2)
     return socket_of(project)
 

@@ -1,6 +1,7 @@
 """docker-compose.yml on podman: podman-compose, services up in dependency order, health waited."""
 
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -80,15 +81,21 @@ def containers(project: str, service: str, env: Mapping[str, str]) -> list[str]:
     return sorted(out.split())
 
 
+def seconds(duration: str) -> float:
+    """A compose duration ("1m30s", "15s", "500ms") in seconds."""
+    units = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+    return sum(float(n) * units[u] for n, u in re.findall(r"(\d+(?:\.\d+)?)(ms|h|m|s)", duration))
+
+
 def wait_healthy(name: str, check: Mapping[str, Any], env: Mapping[str, str]) -> None:
     """The compose healthcheck, run in the container until it passes (podman runs it on demand:
     without systemd nothing schedules it)."""
-    from tests.deploy.composefile import seconds
-
     interval = seconds(check.get("interval", "5s"))
     budget = seconds(check.get("start_period", "0s")) + interval * int(check.get("retries", 3))
     deadline = time.monotonic() + budget + 10
-    while subprocess.run(["podman", "healthcheck", "run", name], env=env, capture_output=True).returncode:
+    while subprocess.run(
+        ["podman", "healthcheck", "run", name], env=env, capture_output=True
+    ).returncode:
         status = podman("inspect", "--format", "{{.State.Status}}", name, env=env).strip()
         if time.monotonic() > deadline or status in ("exited", "dead"):
             logs = podman("logs", "--tail", "20", name, env=env, check=False)
@@ -99,7 +106,9 @@ def wait_healthy(name: str, check: Mapping[str, Any], env: Mapping[str, str]) ->
 def wait_exited(name: str, env: Mapping[str, str], timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while True:
-        state = podman("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", name, env=env)
+        state = podman(
+            "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", name, env=env
+        )
         if state.split()[0] == "exited":
             if state.split()[1] != "0":
                 raise PodmanError(f"{name} exited with {state.split()[1]}")
@@ -135,7 +144,10 @@ def up(project: str, files: Sequence[Path], scale: Mapping[str, int], env: dict[
                 wait_exited(container, env)
             elif services[name].get("healthcheck"):
                 wait_healthy(container, services[name]["healthcheck"], env)
-        print(f"compose-up: {name} {'done' if services[name].get('restart') == 'no' else 'healthy'}", file=sys.stderr)
+        print(
+            f"compose-up: {name} {'done' if services[name].get('restart') == 'no' else 'healthy'}",
+            file=sys.stderr,
+        )
     from deploy.podman_api import start_api
 
     return start_api(project, env)
@@ -151,9 +163,13 @@ def down(project: str, files: Sequence[Path], env: dict[str, str]) -> None:
         return
     env["CONTAINERS_CONF"] = env.get("CONTAINERS_CONF") or str(CACHE / "containers.conf")
     argv = compose_argv(project, files, env)
-    subprocess.run([*argv, "down", "-v"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [*argv, "down", "-v"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     label = f"label={LABEL}={project}"
     for kind in ("container", "network", "volume"):
-        listed = podman(kind, "ls", *(["-a"] if kind == "container" else []), "--filter", label, "-q", env=env)
+        listed = podman(
+            kind, "ls", *(["-a"] if kind == "container" else []), "--filter", label, "-q", env=env
+        )
         if listed.split():
             podman(kind, "rm", "-f", *listed.split(), env=env)

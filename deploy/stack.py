@@ -43,7 +43,9 @@ class Stack:
     """One compose project: its name, host ports, extra compose files and engine."""
 
     project: str = "petstore"
-    ports: Mapping[str, int] = field(default_factory=lambda: {k: v[1] for k, v in PORT_VARS.items()})
+    ports: Mapping[str, int] = field(
+        default_factory=lambda: {k: v[1] for k, v in PORT_VARS.items()}
+    )
     files: tuple[Path, ...] = ()
     engine: str = "auto"
 
@@ -80,6 +82,11 @@ class Stack:
         return podman.CACHE / f"{self.project}.state.json"
 
 
+def _docker_compose(stack: Stack) -> list[str]:
+    files = [COMPOSE_FILE, *stack.files]
+    return ["docker", "compose", "-p", stack.project, *(a for f in files for a in ("-f", str(f)))]
+
+
 def wait_ready(url: str, timeout: float = READY_TIMEOUT) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -99,9 +106,11 @@ def up(stack: Stack, scale: Mapping[str, int] | None = None) -> dict[str, Any]:
     scale = dict(scale or {})
     files = [COMPOSE_FILE, *stack.files]
     if stack.uses_docker:
-        argv = ["docker", "compose", "-p", stack.project, *sum([["-f", str(f)] for f in files], [])]
-        scales = sum([["--scale", f"{s}={n}"] for s, n in scale.items()], [])
-        subprocess.run([*argv, "up", "-d", "--build", "--wait", *scales], env=stack.environ(), check=True)
+        argv = _docker_compose(stack)
+        scales = [a for s, n in scale.items() for a in ("--scale", f"{s}={n}")]
+        subprocess.run(
+            [*argv, "up", "-d", "--build", "--wait", *scales], env=stack.environ(), check=True
+        )
         docker_host = os.environ.get("DOCKER_HOST", "")
     else:
         docker_host = podman.up(stack.project, files, scale, stack.environ())
@@ -117,12 +126,26 @@ def up(stack: Stack, scale: Mapping[str, int] | None = None) -> dict[str, Any]:
 def down(stack: Stack) -> None:
     """Containers, networks and volumes removed (and podman's API service stopped)."""
     if stack.uses_docker:
-        argv = ["docker", "compose", "-p", stack.project, "-f", str(COMPOSE_FILE)]
-        argv += sum([["-f", str(f)] for f in stack.files], [])
-        subprocess.run([*argv, "down", "-v", "--remove-orphans"], env=stack.environ(), check=True)
+        subprocess.run(
+            [*_docker_compose(stack), "down", "-v", "--remove-orphans"],
+            env=stack.environ(),
+            check=True,
+        )
     else:
         podman.down(stack.project, [COMPOSE_FILE, *stack.files], stack.environ())
     stack.state_file.unlink(missing_ok=True)
+
+
+def restart(stack: Stack, service: str) -> None:
+    """`compose restart SERVICE`: every replica stopped (SIGTERM, drained) and started again."""
+    files = [COMPOSE_FILE, *stack.files]
+    env = stack.environ()
+    if stack.uses_docker:
+        argv = _docker_compose(stack)
+    else:
+        env.setdefault("CONTAINERS_CONF", str(podman.CACHE / "containers.conf"))
+        argv = podman.compose_argv(stack.project, files, env)
+    subprocess.run([*argv, "restart", service], env=env, check=True, capture_output=True)
 
 
 def main(argv: list[str] | None = None) -> int:

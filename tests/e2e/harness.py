@@ -1,4 +1,5 @@
-"""The whole suite as real processes, started by the same launcher as `make run`."""
+"""The whole suite as real processes, started by the same launcher as `make run`; or, with
+PETSTORE_E2E_STATE naming a state file, a suite already running (the compose stack)."""
 
 import json
 import os
@@ -13,11 +14,14 @@ from typing import Any
 from petstore_cli.embedded import port_open
 
 START_TIMEOUT = 90.0
+# A running suite's state file (`petstore run --state-file`, `make compose-up`'s): the
+# end-to-end tests then target that suite instead of starting one.
+EXTERNAL_STATE_VAR = "PETSTORE_E2E_STATE"
 
 
 @dataclass
 class RunningSuite:
-    proc: subprocess.Popen[bytes]
+    proc: subprocess.Popen[bytes] | None  # None: a suite this harness did not start
     state: dict[str, Any]
     output: Path
     state_file: Path
@@ -60,6 +64,8 @@ class RunningSuite:
         return [pid for part in self.reload()["parts"].values() for pid in part["pids"]]
 
     def stop(self, timeout: float = 30.0) -> int:
+        if self.proc is None:
+            return 0
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -130,6 +136,11 @@ def _start_suite(workdir: Path, extra_env: dict[str, str] | None) -> RunningSuit
             raise RuntimeError("suite did not start:\n" + output.read_text()[-4000:])
         time.sleep(0.1)
     return RunningSuite(proc, json.loads(state_file.read_text()), output, state_file)
+
+
+def attach_suite(state_file: Path) -> RunningSuite:
+    """A suite that is already running, as its state file describes it (URLs, tokens, env)."""
+    return RunningSuite(None, json.loads(state_file.read_text()), state_file, state_file)
 
 
 def pid_alive(pid: int) -> bool:

@@ -229,6 +229,7 @@ def test_a_part_that_always_crashes_is_given_up_while_the_rest_serve(
 def test_ctrl_c_leaves_no_process_and_every_port_free(launched: RunningSuite) -> None:
     pids, ports = launched.every_pid(), launched.ports()
     assert len(ports) == 7
+    assert launched.proc is not None
     launched.proc.send_signal(signal.SIGINT)
     assert launched.proc.wait(60) == 0
     assert "stopped." in launched.output.read_text()
