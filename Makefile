@@ -7,7 +7,7 @@ PACKAGES := service-kit pets-service gateway weather-stub recommendations-stub r
 PRESENT := $(patsubst %/pyproject.toml,%,$(wildcard $(addsuffix /pyproject.toml,$(PACKAGES))))
 
 .PHONY: install run test lint deadcode format typecheck pytest docs bench profile fuzz clean browser screenshot
-.PHONY: k8s-settings lock lock-upgrade
+.PHONY: k8s-settings lock lock-upgrade compose-up compose-down compose-test
 
 # Every compose file in the tree, found by its top-level `services:` (docker-compose.yml and
 # any override file beside it), checked against the Compose specification (the schema
@@ -82,7 +82,21 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 typecheck: install
-	$(VENV)/bin/mypy $(addsuffix /src,$(PRESENT)) examples tests
+	$(VENV)/bin/mypy $(addsuffix /src,$(PRESENT)) examples tests deploy
+
+# The suite in containers (docs/docker.md): `docker compose up -d --build` where a Docker
+# engine answers, else the same compose file on podman, with stand-ins for the Valkey and
+# Apache Kafka images (deploy/podman/). Returns once the gateway's /readyz is 200.
+# COMPOSE_PROJECT_NAME and PETSTORE_*_HOST_PORT move it (docker-compose.yml's header).
+compose-up: install ## the suite in containers, in the background; prints make run's banner
+	$(PY) -m deploy.stack up
+
+compose-down: install ## remove the containers, networks and volumes of compose-up
+	$(PY) -m deploy.stack down
+
+# Its own project name and free host ports: it never meets compose-up, make run or a test.
+compose-test: install ## the container test: conformance, healthchecks, --scale, restart, chaos
+	PY=$(PY) bash deploy/compose-test.sh
 
 # The console's browser tests drive Debian's chromium (Playwright, no browser download).
 browser:

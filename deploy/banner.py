@@ -1,5 +1,6 @@
 """What `make compose-up` prints and keeps: `make run`'s banner and state, for the compose stack."""
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from petstore_cli.banner import tokens
@@ -43,7 +44,9 @@ def print_banner(stack: "Stack", state: dict[str, Any]) -> None:
     from petstore_cli.banner import banner
 
     lines: list[str] = []
-    banner(plan_of(stack), _Logs(stack.project, state["engine"]), state["tokens"], lines.append)
+    tool = "docker compose" if state["engine"] == "docker" else "podman-compose"
+    logs = Path(f"{tool} -p {stack.project} logs")  # printed where make run names its log folder
+    banner(plan_of(stack), logs, state["tokens"], lines.append)
     chaos = f"petstore chaos --target compose --project {stack.project}"
     for line in lines:
         if "metrics (internal)" in line:
@@ -58,14 +61,3 @@ def print_banner(stack: "Stack", state: dict[str, Any]) -> None:
         print("petstore chaos talks to podman's Docker API:")
         print(f"  export DOCKER_HOST={state['dockerHost']}")
     print(f"State (URLs, tokens) as JSON: {stack.state_file}")
-
-
-class _Logs:
-    """Printed where `make run` prints its log folder."""
-
-    def __init__(self, project: str, engine: str) -> None:
-        tool = "docker compose" if engine == "docker" else "podman-compose"
-        self.text = f"{tool} -p {project} logs"
-
-    def __str__(self) -> str:
-        return self.text

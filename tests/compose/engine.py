@@ -25,7 +25,7 @@ class Engine:
 
     @property
     def podman(self) -> bool:
-        return self.state["engine"] == "podman"
+        return bool(self.state["engine"] == "podman")
 
     @property
     def gateway(self) -> str:

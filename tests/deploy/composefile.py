@@ -7,6 +7,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 Entry = Mapping[str, Any]
+# ${NAME:-default}, not preceded by the `$$` escape (which compose turns into a literal `$`).
+_DEFAULTED = re.compile(r"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*):-([^}]*)\}")
+
+
+def interpolated(text: str, environ: Mapping[str, str] | None = None) -> str:
+    """The compose file as compose reads it with those variables (none: every default)."""
+    values = environ or {}
+    return _DEFAULTED.sub(lambda m: values.get(m.group(1)) or m.group(2), text)
 
 
 def environment(service: Entry) -> dict[str, str]:

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.deploy.composefile import interpolated
 from tests.deploy.dockerfile import Dockerfile
 from tests.deploy.repo import (
     COMPOSE_FILE,
@@ -21,7 +22,7 @@ from tests.deploy.wheels import build_wheels
 
 @pytest.fixture(scope="session")
 def compose() -> Compose:
-    loaded = yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
+    loaded = yaml.safe_load(interpolated(COMPOSE_FILE.read_text(encoding="utf-8")))
     assert isinstance(loaded, dict), "docker-compose.yml is not a mapping"
     return loaded
 

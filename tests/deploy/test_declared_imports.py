@@ -122,8 +122,8 @@ def test_the_tests_and_the_benchmark_import_only_what_is_installed_for_them() ->
     for project in PROJECTS:
         allowed |= declared(project)
     allowed = with_dependencies(allowed)
-    for folder in ("tests", "bench"):
-        missing = undeclared(imported(folder, frozenset({"tests", "bench"})), allowed)
+    for folder in ("tests", "bench", "deploy"):
+        missing = undeclared(imported(folder, frozenset({"tests", "bench", "deploy"})), allowed)
         assert not missing, f"{folder}: not in requirements-dev.txt: {missing}"
 
 
