@@ -52,6 +52,7 @@ def stop_api(project: str) -> None:
             time.sleep(0.1)
     pid_file.unlink()
     (CACHE / f"{project}.sock").unlink(missing_ok=True)
+    (CACHE / f"{project}.api.log").unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:
