@@ -57,7 +57,8 @@ def compose_argv(project: str, files: Sequence[Path], env: Mapping[str, str]) ->
 
 
 def start_order(services: Mapping[str, Any]) -> list[str]:
-    """Every service after those it depends on (docker-compose.yml's depends_on)."""
+    """Every service after those it depends on (docker-compose.yml's depends_on); those of a
+    profile (tracing's jaeger) are left out, as compose leaves them out without --profile."""
     order: list[str] = []
 
     def visit(name: str) -> None:
@@ -67,8 +68,9 @@ def start_order(services: Mapping[str, Any]) -> list[str]:
             visit(dep)
         order.append(name)
 
-    for name in services:
-        visit(name)
+    for name, entry in services.items():
+        if not entry.get("profiles"):
+            visit(name)
     return order
 
 

@@ -7,12 +7,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 Entry = Mapping[str, Any]
-# ${NAME:-default}, not preceded by the `$$` escape (which compose turns into a literal `$`).
-_DEFAULTED = re.compile(r"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*):-([^}]*)\}")
+# ${PETSTORE_...:-default} (the host ports a second stack moves), not preceded by the `$$`
+# escape; other variables (the tracing endpoint) are left as written, for their own tests.
+_DEFAULTED = re.compile(r"(?<!\$)\$\{(PETSTORE_[A-Z0-9_]*):-([^}]*)\}")
 
 
 def interpolated(text: str, environ: Mapping[str, str] | None = None) -> str:
-    """The compose file as compose reads it with those variables (none: every default)."""
+    """The compose file as compose reads it with those PETSTORE_ variables (none: defaults)."""
     values = environ or {}
     return _DEFAULTED.sub(lambda m: values.get(m.group(1)) or m.group(2), text)
 

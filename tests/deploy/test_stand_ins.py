@@ -37,7 +37,7 @@ def test_moved_host_ports_stay_on_loopback_and_follow_the_problem_links() -> Non
         "PETSTORE_RECOMMENDATIONS_HOST_PORT": "18083",
     }
     text = COMPOSE_FILE.read_text()
-    assert set(re.findall(r"\$\{(\w+):-", text)) == set(moved)
+    assert set(re.findall(r"\$\{(PETSTORE_\w+):-", text)) == set(moved)
     services = yaml.safe_load(interpolated(text, moved))["services"]
     assert published_ports(services["gateway"]) == [("127.0.0.1", 18080, 8080)]
     assert published_ports(services["weather-stub"]) == [("127.0.0.1", 18082, 8082)]
