@@ -121,3 +121,12 @@ async def test_live_sessions_are_capped(key_prefix: str, redis_client: aioredis.
     assert await store.create(doc(3), None, now, limit=2) is None
     # An expired session no longer counts, even before Redis has dropped its index entry.
     assert await store.create(doc(4), None, now + 61_000, limit=2) is None
+
+
+async def test_a_body_over_the_limit_is_413_and_journaled(faults: Faults) -> None:
+    sid = (await faults.start(one_rule({"respond": 503}, method="POST")))["id"]
+    big = {"name": "x" * 70_000, "species": "DOG"}  # past MAX_BODY_BYTES (64 KiB)
+    answer = await faults.send("POST", "/v1/pets", body=big, session=sid)
+    assert answer.status == 413
+    entries = await faults.journal(sid)
+    assert [(e["status"], e["request"]["bodySha256"]) for e in entries] == [(413, None)]

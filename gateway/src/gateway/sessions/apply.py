@@ -12,7 +12,7 @@ from gateway.sessions.model import Step
 from gateway.sessions.respond import problem_for, rate_limited
 from gateway.sessions.responses import Dribbled, Dropped, Recorded, Truncated, wait_unless_gone
 from service_kit.middleware import answer_of, render
-from service_kit.problems import GatewayTimeout
+from service_kit.problems import GatewayTimeout, Problem
 
 if TYPE_CHECKING:
     from gateway.sessions.exchange import Exchange
@@ -27,6 +27,10 @@ async def serve(
     template = exchange.route
     rule = None if template is None else session.rule_for(request.method, template)
     count = await exchange.begin(session, rule)
+    try:
+        await exchange.body_digest()
+    except Problem as exc:  # 413: answered (and journaled) as the handler would have
+        return Recorded(render(request, exc), exchange.done)
     step = None
     if rule is not None:
         index = session.step_for(rule, count)
@@ -35,7 +39,6 @@ async def serve(
             if session.fires(candidate, rule, count):
                 step = candidate
                 exchange.faults.journal.count_fired(session.id, session.expires_ms, rule, index)
-    await exchange.body_digest()
     if step is None or step.action == "pass":
         return Recorded(await forward(request, handler), exchange.done)
     assert rule is not None
