@@ -34,9 +34,11 @@ TIMEOUT = float(os.environ.get("FUZZ_TIMEOUT", "150"))
 # A user's preferences are fuzzed with the admin token, which may reach any user's: so the
 # generated user ids (the 128-character bound included) reach the pets service.
 RUNS = [
+    # use_after_free counts OPTIONS on a deleted pet (204: it describes the route, see
+    # docs/http.md) as a use of it; tests/e2e/test_deleted_pet.py checks every real use.
     pytest.param(
         ("read:pets", "write:pets"),
-        ["--exclude-path-regex", "^/admin/|^/v1/users/"],
+        ["--exclude-path-regex", "^/admin/|^/v1/users/", "--exclude-checks", "use_after_free"],
         id="v1",
     ),
     # The live feed is an endless event stream: the console's browser tests cover it.
