@@ -110,10 +110,8 @@ async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
     client = redis_client.connect(
         settings.redis_url, timeout=timeout, max_connections=REDIS_CONNECTIONS
     )
-    fast = RespClient(settings.redis_url, timeout=timeout)
-    storage = Storage(
-        client, fast, settings.redis_key_prefix, on_batch=app[METRICS].batch_size.observe
-    )
+    fast = RespClient(settings.redis_url, timeout=timeout, on_write=app[METRICS].batch_size.observe)
+    storage = Storage(client, fast, settings.redis_key_prefix)
     app[STORAGE] = storage
     app[LIMITER] = RateLimiter(
         storage,

@@ -36,7 +36,7 @@ class GatewayMetrics:
             fail_closed=decisions.labels("fail_closed"),
             batch_size=Histogram(
                 "gateway_rate_limit_batch_size",
-                "Rate-limit checks counted by one script call (the hits of one event-loop tick)",
+                "Rate-limit checks sent to Redis in one write",
                 buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256, 512),
                 registry=registry,
             ),

@@ -1,46 +1,79 @@
 """The only module that talks to Redis: rate-limit counters and the maintenance flag.
 
-The rate-limit script runs on the hot path through the pipelined ``RespClient``, once per
-event-loop tick for all the tick's hits (``gateway.hits``); the rest
+The rate-limit script runs on the hot path through the pipelined ``RespClient``; the rest
 (maintenance flag, readiness ping) through redis-py.
 """
 
-from collections.abc import Callable
-from typing import Any
+import hashlib
+from typing import Any, NamedTuple
 
 import orjson
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from gateway.hits import Counted, HitBatcher
 from gateway.resp import RespClient, RespError
 
-__all__ = ["Counted", "Storage", "StorageUnavailable"]
+# Fixed window per identity, opened by its first request and lasting the window (key TTL).
+# A request is counted only while the count is below the limit, so the count never passes it.
+RATE_LIMIT_SCRIPT = """
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+local allowed = 0
+if count < limit then
+  count = redis.call('INCR', KEYS[1])
+  allowed = 1
+end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], window)
+  ttl = window
+end
+local now = redis.call('TIME')
+return {allowed, count, tonumber(now[1]), tonumber(now[2]), ttl}
+"""
+RATE_LIMIT_SHA = hashlib.sha1(RATE_LIMIT_SCRIPT.encode()).hexdigest()
 
 
 class StorageUnavailable(Exception):
     """Redis did not answer in time, or refused or dropped the connection."""
 
 
+class Counted(NamedTuple):
+    """One rate-limit hit as Redis counted it."""
+
+    allowed: bool
+    hits: int  # in the window so far, this one included if allowed
+    now_ms: int
+    ttl_ms: int
+
+
 class Storage:
-    def __init__(
-        self,
-        client: aioredis.Redis,
-        fast: RespClient,
-        prefix: str,
-        on_batch: Callable[[int], None] | None = None,
-    ) -> None:
+    def __init__(self, client: aioredis.Redis, fast: RespClient, prefix: str) -> None:
         self._client = client
-        self._hits = HitBatcher(fast, on_batch)
+        self._fast = fast
         self._prefix = prefix
         self.maintenance_key = f"{prefix}gateway:maintenance"
 
     async def count_hit(self, identity: str, limit: int, window_ms: int) -> Counted:
-        """Count one request of ``identity`` (with the other hits of this tick, in one call)."""
+        """Count one request of ``identity``; loads the script again on NOSCRIPT."""
         key = f"{self._prefix}gateway:ratelimit:{identity}"
         try:
-            return await self._hits.count(key, limit, window_ms)
-        except (RespError, OSError, TimeoutError, ValueError, TypeError, IndexError) as exc:
+            try:
+                reply = await self._fast.execute(
+                    "EVALSHA", RATE_LIMIT_SHA, 1, key, limit, window_ms
+                )
+            except RespError as exc:
+                if not str(exc).startswith("NOSCRIPT"):
+                    raise
+                # NOSCRIPT: the script did not run, so running it (and caching it) is safe.
+                reply = await self._fast.execute(
+                    "EVAL", RATE_LIMIT_SCRIPT, 1, key, limit, window_ms
+                )
+            allowed, count, now_s, now_us, ttl_ms = reply
+            now_ms = int(now_s) * 1000 + int(now_us) // 1000
+            return Counted(int(allowed) == 1, int(count), now_ms, int(ttl_ms))
+        except (RespError, OSError, TimeoutError, ValueError, TypeError) as exc:
             raise StorageUnavailable(type(exc).__name__) from exc
 
     async def read_maintenance(self) -> dict[str, Any] | None:
