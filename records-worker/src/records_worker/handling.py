@@ -72,7 +72,7 @@ class RecordHandler:
         trace_id = _header(message, TRACE_HEADER) or "-"
         current_trace_id.set(trace_id)
         if otel.enabled:
-            from service_kit.otel_spans import consume
+            from service_kit.otel_kafka import consume
 
             with consume(message.topic, message.headers or (), trace_id):
                 return await self._retried(message, dlq)

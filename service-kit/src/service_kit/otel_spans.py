@@ -2,25 +2,23 @@
 
 import contextvars
 import re
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Protocol, TypeVar
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 from opentelemetry import context, trace
-from opentelemetry.trace import Link, Span, SpanKind, StatusCode
+from opentelemetry.trace import Span, SpanKind, StatusCode
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from service_kit import tracing
 
 T = TypeVar("T")
-KafkaHeaders = Sequence[tuple[str, bytes]]
 
 # The trace id a root span takes (0: a random one); see otel_sdk.RequestTraceIds.
 next_trace_id: contextvars.ContextVar[int] = contextvars.ContextVar("next_trace_id", default=0)
-_tracer: trace.Tracer = trace.NoOpTracer()
-_propagator = TraceContextTextMapPropagator()
+tracer: trace.Tracer = trace.NoOpTracer()
+propagator = TraceContextTextMapPropagator()
 _HEX32 = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -29,15 +27,15 @@ class _Answer(Protocol):
     def status(self) -> int: ...
 
 
-def use(tracer: trace.Tracer) -> None:
-    global _tracer
-    _tracer = tracer
+def use(chosen: trace.Tracer) -> None:
+    global tracer
+    tracer = chosen
 
 
-def _parent(carrier: Mapping[str, str], trace_hex: str) -> context.Context | None:
+def parent_of(carrier: Mapping[str, str], trace_hex: str) -> context.Context | None:
     """The remote parent in ``carrier`` if it belongs to ``trace_hex``; else the root span
     gets ``trace_hex`` as its trace id."""
-    parent = _propagator.extract(carrier)
+    parent = propagator.extract(carrier)
     span_context = trace.get_current_span(parent).get_span_context()
     if span_context.is_valid and f"{span_context.trace_id:032x}" == trace_hex:
         return parent
@@ -57,9 +55,9 @@ async def server_middleware(request: web.Request, handler: Handler) -> web.Strea
     tracing.bind(request)
     resource = request.match_info.route.resource
     route = resource.canonical if resource is not None else ""
-    with _tracer.start_as_current_span(
+    with tracer.start_as_current_span(
         f"{request.method} {route}".rstrip(),
-        context=_parent(request.headers, request[tracing.TRACE_HEX_KEY]),
+        context=parent_of(request.headers, request[tracing.TRACE_HEX_KEY]),
         kind=SpanKind.SERVER,
         attributes={
             "http.request.method": request.method,
@@ -85,7 +83,7 @@ async def traced(
     attributes: Mapping[str, str] | None = None,
 ) -> T:
     """``await call`` inside a span of its own (a child of the current one)."""
-    with _tracer.start_as_current_span(name, kind=kind, attributes=attributes):
+    with tracer.start_as_current_span(name, kind=kind, attributes=attributes):
         return await call
 
 
@@ -101,53 +99,13 @@ async def client_request(
 ) -> A:
     """An HTTP call to an upstream in a client span; its ``traceparent`` names that span, so
     the upstream's server span is its child."""
-    with _tracer.start_as_current_span(
+    with tracer.start_as_current_span(
         f"{method} {peer}",
         kind=SpanKind.CLIENT,
         attributes={"http.request.method": method, "url.path": path, "server.address": peer},
     ) as span:
         carried = dict(headers)
-        _propagator.inject(carried)
+        propagator.inject(carried)
         resp = await send(carried)
         _answered(span, resp.status)
         return resp
-
-
-async def produce(
-    topic: str, headers: KafkaHeaders, trace_id: str, send: Callable[[KafkaHeaders], Awaitable[T]]
-) -> T:
-    """A Kafka produce in a producer span, its context in the message's ``traceparent``."""
-    parent = None
-    if not trace.get_current_span().get_span_context().is_valid:  # the republisher
-        parent = _parent({}, trace_id)
-    with _tracer.start_as_current_span(
-        f"send {topic}", context=parent, kind=SpanKind.PRODUCER, attributes=_messaging(topic)
-    ):
-        carrier: dict[str, str] = {}
-        _propagator.inject(carrier)
-        return await send([*headers, *((k, v.encode()) for k, v in carrier.items())])
-
-
-@contextmanager
-def consume(topic: str, headers: KafkaHeaders, trace_id: str) -> Iterator[Span]:
-    """The worker's span for one message: a child of (and linked to) its producer's span."""
-    carrier = {key: bytes(value).decode(errors="replace") for key, value in headers if value}
-    parent = _parent(carrier, trace_id)
-    producer = trace.get_current_span(parent).get_span_context() if parent else None
-    links = [Link(producer)] if producer is not None and producer.is_valid else []
-    with _tracer.start_as_current_span(
-        f"process {topic}",
-        context=parent,
-        kind=SpanKind.CONSUMER,
-        attributes=_messaging(topic, "process"),
-        links=links,
-    ) as span:
-        yield span
-
-
-def _messaging(topic: str, operation: str = "send") -> dict[str, str]:
-    return {
-        "messaging.system": "kafka",
-        "messaging.destination.name": topic,
-        "messaging.operation.type": operation,
-    }

@@ -58,7 +58,7 @@ class RecordPublisher:
                     [(TRACE_HEADER, trace_id.encode())],
                 )
                 if otel.enabled:
-                    from service_kit.otel_spans import produce
+                    from service_kit.otel_kafka import produce
 
                     await produce(
                         topic,
