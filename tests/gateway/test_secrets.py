@@ -11,7 +11,7 @@ import yaml
 from petstore_cli.embedded import free_port
 from petstore_cli.plan import make_plan
 from service_kit.settings import DEV_JWT_SECRET
-from tests.deploy.composefile import environment, published_ports
+from tests.deploy.composefile import environment, interpolated, published_ports
 from tests.deploy.repo import ROOT
 from tests.procs import run_to_exit, service
 
@@ -64,7 +64,7 @@ async def test_a_strong_secret_starts_without_dev_mode(redis_url: str) -> None:
 
 def test_make_run_and_compose_run_in_dev_mode_on_loopback() -> None:
     assert make_plan({}, free_ports=True).env["PETSTORE_DEV_MODE"] == "true"
-    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    compose = yaml.safe_load(interpolated((ROOT / "docker-compose.yml").read_text()))
     for name in ("gateway", "pets-service"):
         assert environment(compose["services"][name])["PETSTORE_DEV_MODE"] == "true"
     for name, entry in compose["services"].items():
