@@ -66,9 +66,10 @@ def test_console_is_one_short_line_time_service_level_message_fields_trace() -> 
 
 @pytest.mark.usefixtures("traced")
 def test_console_colours_the_level_only_for_a_terminal() -> None:
-    coloured = ConsoleFormatter("gateway", colour=True).format(event("slow upstream"))
+    record = event("slow upstream")  # one record: both lines show the same time
+    coloured = ConsoleFormatter("gateway", colour=True).format(record)
     assert "\x1b[33mWARNING" in coloured  # yellow
-    plain = ConsoleFormatter("gateway", colour=False).format(event("slow upstream"))
+    plain = ConsoleFormatter("gateway", colour=False).format(record)
     assert ANSI.sub("", coloured) == plain
 
 
