@@ -2,10 +2,13 @@
 not an error of the service's: no traceback, not a 500. It is counted as 499, the status
 reverse proxies log for a client that closed the request (never sent: nobody is there)."""
 
+import asyncio
 import logging
 
 from aiohttp import web
 from aiohttp.web_protocol import RequestPayloadError
+
+from service_kit.problems import Problem
 
 log = logging.getLogger("service_kit.disconnects")
 
@@ -18,6 +21,17 @@ def client_gone(request: web.Request, exc: BaseException) -> bool:
         return False
     transport = request.transport
     return transport is None or transport.is_closing()
+
+
+def failure_status(request: web.Request, exc: BaseException) -> int:
+    """The status a request that ended in ``exc`` is logged and counted with, the same in the
+    metrics and the access log: an HTTP exception's or a problem's own; 499 when the client
+    went away (its connection closed under a read, or the handler cancelled); else 500."""
+    if isinstance(exc, web.HTTPException | Problem):
+        return exc.status
+    if isinstance(exc, asyncio.CancelledError) or client_gone(request, exc):
+        return CLIENT_CLOSED_REQUEST
+    return 500
 
 
 def ended_quietly(request: web.Request) -> web.Response:

@@ -7,9 +7,8 @@ from aiohttp.typedefs import Handler
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
 from prometheus_client.exposition import generate_latest
 
-from service_kit.disconnects import CLIENT_CLOSED_REQUEST, client_gone
+from service_kit.disconnects import failure_status
 from service_kit.negotiation import produces
-from service_kit.problems import Problem
 
 REGISTRY = web.AppKey("metrics_registry", CollectorRegistry)
 _REQUESTS = web.AppKey("metrics_requests", Counter)
@@ -51,13 +50,9 @@ async def metrics_middleware(request: web.Request, handler: Handler) -> web.Stre
         response = await handler(request)
         status = response.status
         return response
-    except (web.HTTPException, Problem) as exc:
+    except BaseException as exc:
         # A problem raised below is rendered by the outer problem middleware with its status.
-        status = exc.status
-        raise
-    except Exception as exc:
-        if client_gone(request, exc):
-            status = CLIENT_CLOSED_REQUEST
+        status = failure_status(request, exc)
         raise
     finally:
         observe(request, status, time.perf_counter() - started)

@@ -5,7 +5,6 @@ OTEL_EXPORTER_OTLP_ENDPOINT set), so that when off they cost nothing per request
 a check.
 """
 
-import asyncio
 import logging
 import time
 
@@ -13,6 +12,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from service_kit import otel
+from service_kit.disconnects import failure_status
 
 access = logging.getLogger("access")
 
@@ -28,11 +28,8 @@ async def access_middleware(request: web.Request, handler: Handler) -> web.Strea
         response = await handler(request)
         status = response.status
         return response
-    except web.HTTPException as exc:  # a redirect raised, or an error no middleware rendered
-        status = exc.status
-        raise
-    except asyncio.CancelledError:
-        status = 499  # the client went away first
+    except BaseException as exc:  # a redirect raised, an unrendered error, the client gone
+        status = failure_status(request, exc)
         raise
     finally:
         path = request.rel_url.raw_path  # as sent (percent-encoded): no control characters
