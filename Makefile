@@ -121,10 +121,11 @@ k8s-settings: install ## k8s/settings.yaml (the suite's ConfigMap), from suite.e
 
 # Not part of `make test`: installs nginx and wrk with apt-get when run as root (else falls
 # back to what it has, and says so), matplotlib into the venv; results in bench-results/.
-bench: install ## the benchmark: gateway vs nginx vs direct vs hello-world, and the 202 pipeline
+bench: install ## the benchmark: gateway vs nginx vs direct vs hello-world, the 202 pipeline, tracing's cost
 	$(PY) -m pip install --quiet -r bench/requirements.txt \
 		|| echo "make bench: matplotlib could not be installed; bench.json only, no chart"
 	$(PY) -m bench $(BENCH_ARGS)
+	$(PY) -m bench.tracing_cost --rounds 6 --requests 1500
 
 profile: install ## py-spy on the gateway under wrk: bench-results/gateway-flame.svg and the top functions
 	$(PY) -m pip install --quiet -r bench/requirements.txt
