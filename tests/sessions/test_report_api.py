@@ -6,6 +6,7 @@ from gateway.sessions.presets import presets_document
 from tests.gateway.contract import check_reply
 from tests.gateway.leaks import Reply
 from tests.sessions.client import Answer, Faults
+from tests.support import wait_until
 
 RULES = [{"method": "GET", "route": "/v1/pets", "steps": [{"respond": 503, "retryAfter": 1}]}]
 
@@ -54,6 +55,13 @@ async def test_the_report_grades_what_the_journal_holds(faults: Faults) -> None:
     first = await faults.send("GET", "/v1/pets", session=session_id)
     again = await faults.send("GET", "/v1/pets", session=session_id)  # at once: too early
     assert (first.status, again.status) == (503, 200)
+
+    async def journal() -> Answer:
+        path = f"/admin/fault-sessions/{session_id}/journal"
+        return await faults.send("GET", path, token=faults.admin)
+
+    # An exchange is journaled once its last byte is written: the client may see it first.
+    await wait_until(journal, lambda a: len(a.json()["entries"]) == 2, what="both entries")
     answer = await faults.send(
         "GET", f"/admin/fault-sessions/{session_id}/report", token=faults.admin
     )
