@@ -120,8 +120,10 @@ async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
         fail_mode=settings.rate_limit_fail_mode,
         metrics=app[METRICS],
         enabled=settings.rate_limit_enabled,
+        lease=settings.rate_limit_lease,
     )
     yield
+    await app[LIMITER].close()
     await fast.close()
     await client.aclose()
 

@@ -11,6 +11,7 @@ class GatewayMetrics:
     limited: Counter
     fail_open: Counter
     fail_closed: Counter
+    leases: Counter
     batch_size: Histogram
     upstream_failures: Counter
     upstream_retries: Counter
@@ -34,6 +35,11 @@ class GatewayMetrics:
             limited=decisions.labels("limited"),
             fail_open=decisions.labels("fail_open"),
             fail_closed=decisions.labels("fail_closed"),
+            leases=Counter(
+                "gateway_rate_limit_leases",
+                "Budgets of hits leased from Redis (one script call each)",
+                registry=registry,
+            ),
             batch_size=Histogram(
                 "gateway_rate_limit_batch_size",
                 "Rate-limit checks sent to Redis in one write",

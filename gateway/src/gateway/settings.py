@@ -86,6 +86,13 @@ class Settings(FromEnv):
         "open",
         "Redis down: `open` lets requests through, `closed` answers 503",
     )
+    rate_limit_lease: int = setting(
+        "RATE_LIMIT_LEASE",
+        64,
+        "most hits one Redis call leases to this gateway for one identity (1: a Redis call "
+        "per request); a lease is also never more than an eighth of what is left",
+        minimum=1,
+    )
     trusted_proxies: tuple[str, ...] = setting(
         "TRUSTED_PROXIES",
         (),

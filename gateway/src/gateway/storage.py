@@ -14,15 +14,22 @@ from redis.exceptions import RedisError
 from gateway.resp import RespClient, RespError
 
 # Fixed window per identity, opened by its first request and lasting the window (key TTL).
-# A request is counted only while the count is below the limit, so the count never passes it.
+# A call leases a budget of hits for one gateway to admit on its own: the hits waiting now
+# (ARGV[3]), or a share of what is left (left / ARGV[5], at most ARGV[4]) if that is more,
+# never more than is left. The count is of hits leased, so it never passes the limit: no
+# replica can admit more than it leased, and all of them together no more than the limit.
 RATE_LIMIT_SCRIPT = """
 local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
+local demand = tonumber(ARGV[3])
+local most = tonumber(ARGV[4])
+local share = tonumber(ARGV[5])
 local count = tonumber(redis.call('GET', KEYS[1]) or '0')
-local allowed = 0
-if count < limit then
-  count = redis.call('INCR', KEYS[1])
-  allowed = 1
+local left = limit - count
+local granted = 0
+if left > 0 then
+  granted = math.min(left, math.max(demand, math.min(most, math.floor(left / share))))
+  count = redis.call('INCRBY', KEYS[1], granted)
 end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then
@@ -30,7 +37,7 @@ if ttl < 0 then
   ttl = window
 end
 local now = redis.call('TIME')
-return {allowed, count, tonumber(now[1]), tonumber(now[2]), ttl}
+return {granted, count, tonumber(now[1]), tonumber(now[2]), ttl}
 """
 RATE_LIMIT_SHA = hashlib.sha1(RATE_LIMIT_SCRIPT.encode()).hexdigest()
 
@@ -39,13 +46,13 @@ class StorageUnavailable(Exception):
     """Redis did not answer in time, or refused or dropped the connection."""
 
 
-class Counted(NamedTuple):
-    """One rate-limit hit as Redis counted it."""
+class Lease(NamedTuple):
+    """A budget of hits Redis granted one gateway, and the window it belongs to."""
 
-    allowed: bool
-    hits: int  # in the window so far, this one included if allowed
-    now_ms: int
-    ttl_ms: int
+    granted: int  # hits this gateway may admit; 0 once the window is full
+    leased: int  # hits leased in the window so far, by every replica, these included
+    now_ms: int  # Redis's clock
+    ttl_ms: int  # until the window ends
 
 
 class Storage:
@@ -55,24 +62,23 @@ class Storage:
         self._prefix = prefix
         self.maintenance_key = f"{prefix}gateway:maintenance"
 
-    async def count_hit(self, identity: str, limit: int, window_ms: int) -> Counted:
-        """Count one request of ``identity``; loads the script again on NOSCRIPT."""
+    async def lease(
+        self, identity: str, limit: int, window_ms: int, demand: int, most: int, share: int
+    ) -> Lease:
+        """Lease hits of ``identity``'s window (the script above); reloads it on NOSCRIPT."""
         key = f"{self._prefix}gateway:ratelimit:{identity}"
+        args = (1, key, limit, window_ms, demand, most, share)
         try:
             try:
-                reply = await self._fast.execute(
-                    "EVALSHA", RATE_LIMIT_SHA, 1, key, limit, window_ms
-                )
+                reply = await self._fast.execute("EVALSHA", RATE_LIMIT_SHA, *args)
             except RespError as exc:
                 if not str(exc).startswith("NOSCRIPT"):
                     raise
                 # NOSCRIPT: the script did not run, so running it (and caching it) is safe.
-                reply = await self._fast.execute(
-                    "EVAL", RATE_LIMIT_SCRIPT, 1, key, limit, window_ms
-                )
-            allowed, count, now_s, now_us, ttl_ms = reply
+                reply = await self._fast.execute("EVAL", RATE_LIMIT_SCRIPT, *args)
+            granted, count, now_s, now_us, ttl_ms = reply
             now_ms = int(now_s) * 1000 + int(now_us) // 1000
-            return Counted(int(allowed) == 1, int(count), now_ms, int(ttl_ms))
+            return Lease(int(granted), int(count), now_ms, int(ttl_ms))
         except (RespError, OSError, TimeoutError, ValueError, TypeError) as exc:
             raise StorageUnavailable(type(exc).__name__) from exc
 

@@ -3,7 +3,6 @@
 import time
 
 from gateway.ratelimit import Decision, RateLimiter
-from gateway.storage import Counted
 from service_kit import auth, problems
 from service_kit.methods import advertised
 from service_kit.problems import Problem
@@ -46,6 +45,5 @@ def rate_limited(limiter: RateLimiter, retry_after: int | None) -> tuple[Problem
     """A 429 exactly as the rate limiter tells it, with the window ending in ``retry_after``."""
     seconds = 1 if retry_after is None else retry_after
     now_ms = int(time.time()) * 1000  # whole seconds: Retry-After comes out exactly
-    counted = Counted(False, limiter.limit, now_ms, seconds * 1000)
-    decision = Decision(counted, limiter.limit, limiter.policy)
+    decision = Decision(False, limiter.limit, 0, now_ms, now_ms + seconds * 1000, limiter.policy)
     return limiter.too_many(decision), decision
