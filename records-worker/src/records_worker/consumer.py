@@ -24,7 +24,11 @@ from service_kit.kafka_topics import ensure_topics
 log = logging.getLogger("records_worker.consumer")
 
 POLL_TIMEOUT_MS = 500
-FETCH_MAX_WAIT_MS = 100
+# How long the broker may hold a fetch with nothing to return. The embedded broker holds it
+# for the whole wait even when records arrive, so this bounds 202 -> COMPLETED: measured by
+# make bench, 100 ms gave p50 46 / p99 52 ms; 40 ms gives 15 / 21 ms at 2,200 records/s
+# (20 ms: 5 / 12 ms, but ~2,000 records/s, the idle fetches costing CPU).
+FETCH_MAX_WAIT_MS = 40
 Batch = dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
 
 
