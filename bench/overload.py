@@ -1,14 +1,17 @@
-"""The overload rows: the gateway under an open-loop load (bench/openloop.py) at half its
-measured capacity and at twice it, with more connections than MAX_IN_FLIGHT admits."""
+"""The overload rows: the gateway under an open-loop load at half its measured capacity and
+at twice it, with more connections than MAX_IN_FLIGHT admits. The load is wrk running
+bench/openloop.lua (bench/openloop_wrk.py) when wrk is there, else bench/openloop.py."""
 
 import asyncio
 import json
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from bench.load import ROOT
 from bench.openloop import MARK
+from bench.openloop_wrk import wrk_open_loop
 
 FACTORS = (("unloaded", 0.5), ("overload", 2.0))
 
@@ -48,14 +51,27 @@ async def run_overload(
     capacity: float,
     duration: float,
     connections: int,
+    wrk: str | None = None,
+    script: Path | None = None,
 ) -> dict[str, Any]:
     """Both open-loop runs against ``url``; ``capacity`` is the gateway's -c50 req/s."""
-    doc: dict[str, Any] = {"measured": True, "capacity": capacity, "connections": connections}
+    doc: dict[str, Any] = {
+        "measured": True,
+        "capacity": capacity,
+        "connections": connections,
+        "generator": "wrk" if wrk and script else "python",
+    }
     for name, factor in FACTORS:
+        rate = capacity * factor
         try:
-            doc[name] = await open_loop(
-                url, headers, rate=capacity * factor, duration=duration, connections=connections
-            )
+            if wrk and script:
+                doc[name] = await wrk_open_loop(
+                    wrk, url, headers, script, rate=rate, duration=duration, connections=connections
+                )
+            else:
+                doc[name] = await open_loop(
+                    url, headers, rate=rate, duration=duration, connections=connections
+                )
         except (ValueError, OSError, TimeoutError) as exc:
             return {"measured": False, "why": f"{name} run: {exc}"}
     return doc

@@ -125,6 +125,8 @@ class Bench(Parts):
             capacity=capacity,
             duration=self.options.overload_duration,
             connections=self.options.overload_connections,
+            wrk=None if self.options.python_loadgen else self.tools.wrk,
+            script=(self.options.out_dir / "openloop.lua").resolve(),
         )
 
     async def check_exactness(self, http: aiohttp.ClientSession) -> None:

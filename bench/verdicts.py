@@ -72,8 +72,9 @@ def overload_text(doc: dict[str, Any]) -> str:
     if not doc.get("measured"):
         return f"overload: not measured: {doc.get('why', 'unknown')}"
     lines = [
-        f"overload (open loop, {doc['connections']} connections, latency from the intended send "
-        f"time; capacity = the gateway's -c50 req/s, {doc['capacity']:,.0f}):"
+        f"overload (open loop on {doc.get('generator', 'python')}, {doc['connections']} "
+        f"connections, latency from the intended send time; capacity = the gateway's -c50 "
+        f"req/s, {doc['capacity']:,.0f}):"
     ]
     for name in ("unloaded", "overload"):
         run = doc[name]

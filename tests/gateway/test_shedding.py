@@ -2,14 +2,19 @@
 Retry-After at once, before the limiter and the upstream; the requests admitted are unaffected."""
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from service_kit.auth import mint_token
+from service_kit.settings import DEV_JWT_SECRET
 from tests.gateway.support import BASE, GatewayFactory, Upstream
+from tests.procs import service
 from tests.support import TokenFactory, wait_until
 
 HELD = web.AppKey("held", list[asyncio.Event])
@@ -93,3 +98,51 @@ async def test_the_problem_type_has_its_page(make_gateway: GatewayFactory) -> No
     assert (
         "overloaded" in spec["paths"]["/v1/pets/{petId}"]["get"]["responses"]["503"]["description"]
     )
+
+
+async def test_the_running_gateway_sheds_at_its_front_door(
+    redis_url: str, key_prefix: str, holding: tuple[Upstream, web.Application]
+) -> None:
+    """In the process, shedding happens before routing and the middleware
+    (service_kit.protocol.FRONT_DOOR): the same answer, at a fraction of the cost."""
+    upstream, app = holding
+    env = {
+        "REDIS_URL": redis_url,
+        "REDIS_KEY_PREFIX": key_prefix,
+        "PETS_SERVICE_URL": upstream.url,
+        "MAX_IN_FLIGHT": "2",
+    }
+    auth = {
+        "Authorization": "Bearer " + mint_token(DEV_JWT_SECRET, sub="door", scopes=["read:pets"])
+    }
+    async with service("gateway", env) as gateway, aiohttp.ClientSession() as http:
+
+        async def get(path: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+            async with http.get(gateway.url + path, headers=auth | headers) as resp:
+                return resp.status, dict(resp.headers), await resp.read()
+
+        admitted = [asyncio.create_task(get(f"/v1/pets/p{i}")) for i in range(2)]
+        await wait_until(lambda: asyncio.sleep(0, len(app[HELD])), lambda n: n == 2, what="2 held")
+        status, headers, raw = await get("/v1/pets/p3?x=1", **{"X-Request-ID": "shed-me"})
+        assert status == 503
+        assert headers["Retry-After"] == "1"
+        assert headers["X-Request-ID"] == "shed-me"
+        assert headers["Server"] == "petstore"
+        assert headers["Content-Type"].startswith("application/problem+json")
+        assert "X-RateLimit-Limit" not in headers
+        body = json.loads(raw)
+        assert body["type"].endswith("/overloaded")
+        assert (body["status"], body["retryAfter"]) == (503, 1)
+        assert (body["instance"], body["traceId"]) == ("/v1/pets/p3", "shed-me")
+        assert len(app[HELD]) == 2  # it never went upstream
+        # Outside /v1 the front door lets everything through.
+        async with http.get(gateway.url + "/healthz") as health:
+            assert health.status == 200
+        app[RELEASE].set()
+        assert [s for s, _, _ in await asyncio.gather(*admitted)] == [200, 200]
+        assert (await get("/v1/pets/p4"))[0] == 200
+        async with http.get(f"http://127.0.0.1:{gateway.metrics_port}/metrics") as resp:
+            metrics = await resp.text()
+    assert "gateway_overload_shed_total 1.0" in metrics
+    assert 'http_requests_total{method="GET",route="(shed)",status="503"} 1.0' in metrics
+    assert "gateway_in_flight_requests 0.0" in metrics

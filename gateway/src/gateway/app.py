@@ -11,6 +11,7 @@ from aiohttp import web
 from gateway import routes
 from gateway.circuit import CircuitBreaker, State
 from gateway.clientip import ClientAddress
+from gateway.console.feed import FEED
 from gateway.console.setup import setup_console
 from gateway.context import (
     CLIENT_ADDRESS,
@@ -44,6 +45,7 @@ from service_kit.health import setup_health
 from service_kit.metrics import setup_metrics
 from service_kit.metrics_port import metrics_ctx
 from service_kit.middleware import setup_problems
+from service_kit.protocol import FRONT_DOOR, FrontDoor
 
 log = logging.getLogger("gateway")
 
@@ -89,6 +91,9 @@ def create_app(settings: Settings) -> web.Application:
     )
     routes.setup_routes(app)
     setup_console(app)
+    # Shedding past MAX_IN_FLIGHT happens before routing and the middleware: see shedding.py.
+    front: FrontDoor = in_flight.front_door(app, settings.problem_base_url, app[FEED])
+    app[FRONT_DOOR] = front
     app.cleanup_ctx.extend(
         [
             metrics_ctx(settings.bind_host, settings.metrics_port),

@@ -28,14 +28,19 @@ def route_of(request: web.Request) -> str:
 def observe(request: web.Request, status: int, seconds: float) -> None:
     """Count one answered request and its latency (for apps that measure in their own
     middleware, see ``setup_metrics(middleware=False)``)."""
-    app = request.app
-    route = route_of(request)
+    observe_route(request.app, request.method, route_of(request), status, seconds)
+
+
+def observe_route(
+    app: web.Application, method: str, route: str, status: int, seconds: float
+) -> None:
+    """``observe`` for a request answered before routing (the route named by the caller)."""
     children = app[_CHILDREN]
-    key = (request.method, route, status)
+    key = (method, route, status)
     pair = children.get(key)
     if pair is None:
         pair = children[key] = (
-            app[_REQUESTS].labels(request.method, route, str(status)),
+            app[_REQUESTS].labels(method, route, str(status)),
             app[_LATENCY].labels(route),
         )
     pair[0].inc()

@@ -10,6 +10,7 @@ import ast
 import asyncio
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -155,6 +156,24 @@ class ProblemServer(web.Server):
         return ProblemRequestHandler(self, loop=self._handler_loop, **self._handler_kwargs)
 
 
+# A function that may answer a request before the app routes it and runs its middlewares
+# (None: the app handles it), for answers that must cost next to nothing, such as a
+# gateway's overload shedding. Synchronous: it decides at once.
+FrontDoor = Callable[[web.BaseRequest], web.StreamResponse | None]
+FRONT_DOOR: web.AppKey[FrontDoor] = web.AppKey("front_door")
+
+
+def through_front_door(front: FrontDoor, handler: Any) -> Any:
+    async def handle(request: web.BaseRequest) -> web.StreamResponse:
+        answer = front(request)
+        if answer is not None:
+            return answer
+        response: web.StreamResponse = await handler(request)
+        return response
+
+    return handle
+
+
 class ProblemAppRunner(web.AppRunner):
     """``web.AppRunner`` whose server answers parser errors as problems, with our limits."""
 
@@ -166,8 +185,12 @@ class ProblemAppRunner(web.AppRunner):
 
     async def _make_server(self) -> web.Server:
         server = await super()._make_server()  # starts the app; aiohttp's own server
+        handler = server.request_handler
+        front = self.app.get(FRONT_DOOR)
+        if front is not None:
+            handler = through_front_door(front, handler)
         return ProblemServer(
-            server.request_handler,
+            handler,
             request_factory=server.request_factory,
             handler_cancellation=server.handler_cancellation,
             type_base=self.app.get(PROBLEM_TYPE_BASE, "/problems/"),
