@@ -117,4 +117,3 @@ async def wrk_open_loop(
             return summarize(raw, rate=rate, duration=duration, seconds=loop.time() - started)
     last = printed.strip().splitlines()[-1:] or [f"no output (exit {proc.returncode})"]
     raise ValueError("wrk's open-loop script printed no result: " + last[0][:200])
-
