@@ -44,18 +44,28 @@ def is_limited_by_ip(path: str) -> bool:
 
 
 async def limit_by_ip(request: web.Request) -> None:
-    limiter = request.app[LIMITER]
-    if limiter.enabled:
+    if request.app[LIMITER].enabled:
         try:
-            decision = await limiter.check("ip:" + request.app[CLIENT_ADDRESS].client_ip(request))
+            await rate_limit(request, "ip:" + request.app[CLIENT_ADDRESS].client_ip(request))
         except ServiceUnavailable:
             if request.path == "/readyz":
                 return  # fail-closed limiting must not hide why the gateway is not ready
             raise
-        if decision is not None:
-            request[RATE_DECISION] = decision
-            if not decision.allowed:
-                raise limiter.too_many(decision)
+
+
+async def rate_limit(request: web.Request, identity: str) -> None:
+    """Count this request in ``identity``'s window: its headers kept, or its 429 raised."""
+    limiter = request.app[LIMITER]
+    if otel.enabled:
+        from service_kit.otel_spans import traced
+
+        decision = await traced("rate limit", limiter.check(identity))
+    else:
+        decision = await limiter.check(identity)
+    if decision is not None:
+        request[RATE_DECISION] = decision
+        if not decision.allowed:
+            raise limiter.too_many(decision)
 
 
 def _check_token(request: web.Request) -> tuple[auth.Principal | None, Unauthorized | None]:
@@ -75,23 +85,13 @@ async def guard(request: web.Request) -> None:
     if maintenance.enabled:
         raise maintenance.problem()
     principal, unauthorized = _check_token(request)
-    limiter = app[LIMITER]
-    if limiter.enabled:
-        identity = (
+    if app[LIMITER].enabled:
+        await rate_limit(
+            request,
             "sub:" + principal.sub
             if principal is not None
-            else "ip:" + app[CLIENT_ADDRESS].client_ip(request)
+            else "ip:" + app[CLIENT_ADDRESS].client_ip(request),
         )
-        if otel.enabled:
-            from service_kit.otel_spans import traced
-
-            decision = await traced("rate limit", limiter.check(identity))
-        else:
-            decision = await limiter.check(identity)
-        if decision is not None:
-            request[RATE_DECISION] = decision
-            if not decision.allowed:
-                raise limiter.too_many(decision)
     if principal is None:
         assert unauthorized is not None
         raise unauthorized
