@@ -51,7 +51,8 @@ async def serve(path: Path, parts: Mapping[str, Part]) -> asyncio.Server:
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
-            line = await asyncio.wait_for(reader.readline(), 5)
+            async with asyncio.timeout(5):
+                line = await reader.readline()
             request = json.loads(line[:MAX_REQUEST]) if line else {}
             answer = await apply(parts, request if isinstance(request, dict) else {})
         except (ValueError, TimeoutError):
@@ -69,13 +70,15 @@ async def serve(path: Path, parts: Mapping[str, Part]) -> asyncio.Server:
 async def ask(path: Path, request: dict[str, Any], wait_s: float = 60.0) -> dict[str, Any]:
     """Send one request to the launcher at ``path``; its answer."""
     try:
-        reader, writer = await asyncio.wait_for(asyncio.open_unix_connection(str(path)), 5)
+        async with asyncio.timeout(5):
+            reader, writer = await asyncio.open_unix_connection(str(path))
     except (OSError, TimeoutError) as exc:
         raise ControlError(f"no `petstore run` answers at {path} ({type(exc).__name__})") from None
     try:
         writer.write(json.dumps(request).encode() + b"\n")
         await writer.drain()
-        line = await asyncio.wait_for(reader.readline(), wait_s)
+        async with asyncio.timeout(wait_s):
+            line = await reader.readline()
     except (OSError, TimeoutError) as exc:
         reason = type(exc).__name__
         raise ControlError(f"the launcher at {path} did not answer ({reason})") from None

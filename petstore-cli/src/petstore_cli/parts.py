@@ -117,7 +117,8 @@ class Part:
             with contextlib.suppress(ProcessLookupError):
                 proc.send_signal(signal.SIGTERM)
             try:
-                await asyncio.wait_for(proc.wait(), STOP_TIMEOUT)
+                async with asyncio.timeout(STOP_TIMEOUT):
+                    await proc.wait()
             except TimeoutError:
                 with contextlib.suppress(ProcessLookupError):
                     proc.kill()
@@ -127,7 +128,8 @@ class Part:
     async def _drain(self) -> None:
         if self._pump is not None:
             with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-                await asyncio.wait_for(self._pump, 2)
+                async with asyncio.timeout(2):
+                    await self._pump
 
     async def wait_listening(self, within: float) -> bool:
         deadline = time.monotonic() + within
@@ -176,7 +178,8 @@ class Part:
             self._kick.clear()
             self.waiting_since = time.monotonic()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._kick.wait(), delay)
+                async with asyncio.timeout(delay):
+                    await self._kick.wait()
             self.waiting_since = None
 
     def _after_exit(self, pid: int, code: int) -> float | None:
