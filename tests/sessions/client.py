@@ -11,7 +11,7 @@ import aiohttp
 import orjson
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from tests.support import TokenFactory
+from tests.support import TokenFactory, wait_until
 
 DROPPED = 0  # the status of an answer that never came whole
 
@@ -104,10 +104,23 @@ class Faults:
         path = f"/admin/fault-sessions/{session_id}{part}"
         return await self.send("GET", path, token=self.admin, base=base)
 
-    async def journal(self, session_id: str, base: str | None = None) -> list[dict[str, Any]]:
-        answer = await self.read(session_id, "/journal", base=base)
-        assert answer.status == 200, answer
-        return list(answer.json()["entries"])
+    async def journal(
+        self, session_id: str, base: str | None = None, *, count: int | None = None
+    ) -> list[dict[str, Any]]:
+        """The session's journal; with ``count``, once it holds that many entries (an
+        exchange is journaled when its last byte is written, which the client may see
+        first)."""
+
+        async def entries() -> list[dict[str, Any]]:
+            answer = await self.read(session_id, "/journal", base=base)
+            assert answer.status == 200, answer
+            return list(answer.json()["entries"])
+
+        if count is None:
+            return await entries()
+        return await wait_until(
+            entries, lambda got: len(got) >= count, within=5, what=f"{count} journal entries"
+        )
 
     async def create_pet(self, **fields: Any) -> dict[str, Any]:
         answer = await self.send(
