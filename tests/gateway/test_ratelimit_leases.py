@@ -11,11 +11,12 @@ import redis.asyncio as aioredis
 from aiohttp.test_utils import TestServer
 from prometheus_client import CollectorRegistry
 
+from gateway import ratelimit
 from gateway.metrics import GatewayMetrics
 from gateway.ratelimit import RateLimiter
 from gateway.resp import RespClient
 from gateway.storage import Storage
-from service_kit import redis_client
+from service_kit import redis_client as redis_client_module
 from service_kit.auth import mint_token
 from service_kit.settings import DEV_JWT_SECRET
 from tests.gateway.fakes import fake_pets_app
@@ -129,7 +130,7 @@ async def test_two_replicas_share_the_limit_and_a_lease_left_on_one_is_not_lost(
 async def test_a_request_that_gives_up_does_not_cancel_the_others_lease(
     redis_url: str, key_prefix: str
 ) -> None:
-    client = redis_client.connect(redis_url, timeout=1.0, max_connections=2)
+    client = redis_client_module.connect(redis_url, timeout=1.0, max_connections=2)
     fast = RespClient(redis_url, timeout=1.0)
     limiter = RateLimiter(
         Storage(client, fast, key_prefix),
@@ -151,6 +152,39 @@ async def test_a_request_that_gives_up_does_not_cancel_the_others_lease(
             99,
         ]  # of a lease of 12
         assert checks[0].cancelled()
+    finally:
+        await limiter.close()
+        await fast.close()
+        await client.aclose()
+
+
+async def test_a_forgotten_lease_is_never_admitted(
+    redis_url: str, key_prefix: str, redis_client: aioredis.Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past MAX_WINDOWS identities the oldest window is forgotten at once (no scan); its
+    unused lease is lost to the client, never admitted twice."""
+    monkeypatch.setattr(ratelimit, "MAX_WINDOWS", 2)
+    client = redis_client_module.connect(redis_url, timeout=1.0, max_connections=2)
+    fast = RespClient(redis_url, timeout=1.0)
+    limiter = RateLimiter(
+        Storage(client, fast, key_prefix),
+        limit=100,
+        window_seconds=60,
+        fail_mode="closed",
+        metrics=GatewayMetrics.create(CollectorRegistry()),
+    )
+    key = f"{key_prefix}gateway:ratelimit:sub:forgotten"
+    try:
+        first = await limiter.check("sub:forgotten")
+        assert first is not None
+        assert first.remaining == 99
+        assert await redis_client.get(key) == b"12"  # a lease of 12, 11 of them unused
+        for other in ("sub:second", "sub:third"):
+            await limiter.check(other)
+        again = await limiter.check("sub:forgotten")  # its window was forgotten: a new lease
+        assert again is not None
+        assert await redis_client.get(key) == b"23"  # 12 + an eighth of the 88 left
+        assert again.remaining == 100 - 23 + 10  # the 11 forgotten hits are not offered again
     finally:
         await limiter.close()
         await fast.close()

@@ -153,12 +153,10 @@ class RateLimiter:
     def _remember(self, identity: str) -> _Window:
         windows = self._windows
         windows.pop(identity, None)
-        if len(windows) >= MAX_WINDOWS:  # forgetting a lease is safe: it is never admitted
-            now = time.monotonic()
-            for old in [key for key, each in windows.items() if each.ends <= now]:
-                del windows[old]
-            if len(windows) >= MAX_WINDOWS:
-                del windows[next(iter(windows))]
+        if len(windows) >= MAX_WINDOWS:
+            # The window seen longest ago goes (O(1): many new identities must not cost a
+            # scan each). Forgetting a lease is safe: its hits are never admitted.
+            del windows[next(iter(windows))]
         window = windows[identity] = _Window()
         return window
 
