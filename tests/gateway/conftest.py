@@ -42,6 +42,15 @@ async def fake_pets() -> AsyncIterator[Upstream]:
 
 
 @pytest.fixture
+async def shared_pets() -> AsyncIterator[Upstream]:
+    """The fake pets service on 127.0.0.1, for gateway processes started by a test."""
+    server = TestServer(fake_pets_app(), host="127.0.0.1")
+    await server.start_server()
+    yield Upstream(server)
+    await server.close()
+
+
+@pytest.fixture
 async def start_pets(redis_url: str, key_prefix: str) -> AsyncIterator[PetsStarter]:
     """start_pets(**pets settings overrides) -> the URL of a real pets service on port 0.
 

@@ -3,28 +3,16 @@ never admit more than the limit between them, and one client's first 429 is requ
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
 
 import aiohttp
-import pytest
-from aiohttp.test_utils import TestServer
 
 from service_kit.auth import mint_token
 from service_kit.settings import DEV_JWT_SECRET
-from tests.gateway.fakes import fake_pets_app
 from tests.gateway.support import GatewayFactory, Upstream
 from tests.procs import service
 from tests.support import TokenFactory
 
 LIMIT = 100
-
-
-@pytest.fixture
-async def shared_pets() -> AsyncIterator[Upstream]:
-    server = TestServer(fake_pets_app(), host="127.0.0.1")
-    await server.start_server()
-    yield Upstream(server)
-    await server.close()
 
 
 async def test_two_replicas_admit_exactly_the_limit(

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 import redis.asyncio as aioredis
-from aiohttp.test_utils import TestServer
 from prometheus_client import CollectorRegistry
 
 from gateway import ratelimit
@@ -19,7 +18,6 @@ from gateway.storage import Storage
 from service_kit import redis_client as redis_client_module
 from service_kit.auth import mint_token
 from service_kit.settings import DEV_JWT_SECRET
-from tests.gateway.fakes import fake_pets_app
 from tests.gateway.support import GatewayFactory, Upstream
 from tests.procs import service
 from tests.support import TokenFactory
@@ -74,11 +72,21 @@ async def test_lease_of_one_is_a_redis_call_per_request(
 
 
 @pytest.fixture
-async def shared_pets() -> AsyncIterator[Upstream]:
-    server = TestServer(fake_pets_app(), host="127.0.0.1")
-    await server.start_server()
-    yield Upstream(server)
-    await server.close()
+async def limiter(redis_url: str, key_prefix: str) -> AsyncIterator[RateLimiter]:
+    """A limiter of 100 hits a minute on the test Redis, in this process."""
+    client = redis_client_module.connect(redis_url, timeout=1.0, max_connections=2)
+    fast = RespClient(redis_url, timeout=1.0)
+    limiter = RateLimiter(
+        Storage(client, fast, key_prefix),
+        limit=100,
+        window_seconds=60,
+        fail_mode="closed",
+        metrics=GatewayMetrics.create(CollectorRegistry()),
+    )
+    yield limiter
+    await limiter.close()
+    await fast.close()
+    await client.aclose()
 
 
 async def test_two_replicas_share_the_limit_and_a_lease_left_on_one_is_not_lost(
@@ -128,64 +136,35 @@ async def test_two_replicas_share_the_limit_and_a_lease_left_on_one_is_not_lost(
 
 
 async def test_a_request_that_gives_up_does_not_cancel_the_others_lease(
-    redis_url: str, key_prefix: str
+    limiter: RateLimiter,
 ) -> None:
-    client = redis_client_module.connect(redis_url, timeout=1.0, max_connections=2)
-    fast = RespClient(redis_url, timeout=1.0)
-    limiter = RateLimiter(
-        Storage(client, fast, key_prefix),
-        limit=100,
-        window_seconds=60,
-        fail_mode="closed",
-        metrics=GatewayMetrics.create(CollectorRegistry()),
-    )
-    try:
-        checks = [asyncio.ensure_future(limiter.check("sub:impatient")) for _ in range(5)]
-        await asyncio.sleep(0)
-        checks[0].cancel()  # its request is gone while the lease call is out
-        done = await asyncio.gather(*checks[1:])
-        assert [d.allowed for d in done if d is not None] == [True] * 4
-        assert sorted(d.remaining for d in done if d is not None) == [
-            96,
-            97,
-            98,
-            99,
-        ]  # of a lease of 12
-        assert checks[0].cancelled()
-    finally:
-        await limiter.close()
-        await fast.close()
-        await client.aclose()
+    checks = [asyncio.ensure_future(limiter.check("sub:impatient")) for _ in range(5)]
+    await asyncio.sleep(0)
+    checks[0].cancel()  # its request is gone while the lease call is out
+    done = await asyncio.gather(*checks[1:])
+    assert [d.allowed for d in done if d is not None] == [True] * 4
+    # One lease of 12 (an eighth of 100) for the five: counted down from 99.
+    assert sorted(d.remaining for d in done if d is not None) == [96, 97, 98, 99]
+    assert checks[0].cancelled()
 
 
 async def test_a_forgotten_lease_is_never_admitted(
-    redis_url: str, key_prefix: str, redis_client: aioredis.Redis, monkeypatch: pytest.MonkeyPatch
+    limiter: RateLimiter,
+    key_prefix: str,
+    redis_client: aioredis.Redis,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Past MAX_WINDOWS identities the oldest window is forgotten at once (no scan); its
     unused lease is lost to the client, never admitted twice."""
     monkeypatch.setattr(ratelimit, "MAX_WINDOWS", 2)
-    client = redis_client_module.connect(redis_url, timeout=1.0, max_connections=2)
-    fast = RespClient(redis_url, timeout=1.0)
-    limiter = RateLimiter(
-        Storage(client, fast, key_prefix),
-        limit=100,
-        window_seconds=60,
-        fail_mode="closed",
-        metrics=GatewayMetrics.create(CollectorRegistry()),
-    )
     key = f"{key_prefix}gateway:ratelimit:sub:forgotten"
-    try:
-        first = await limiter.check("sub:forgotten")
-        assert first is not None
-        assert first.remaining == 99
-        assert await redis_client.get(key) == b"12"  # a lease of 12, 11 of them unused
-        for other in ("sub:second", "sub:third"):
-            await limiter.check(other)
-        again = await limiter.check("sub:forgotten")  # its window was forgotten: a new lease
-        assert again is not None
-        assert await redis_client.get(key) == b"23"  # 12 + an eighth of the 88 left
-        assert again.remaining == 100 - 23 + 10  # the 11 forgotten hits are not offered again
-    finally:
-        await limiter.close()
-        await fast.close()
-        await client.aclose()
+    first = await limiter.check("sub:forgotten")
+    assert first is not None
+    assert first.remaining == 99
+    assert await redis_client.get(key) == b"12"  # a lease of 12, 11 of them unused
+    for other in ("sub:second", "sub:third"):
+        await limiter.check(other)
+    again = await limiter.check("sub:forgotten")  # its window was forgotten: a new lease
+    assert again is not None
+    assert await redis_client.get(key) == b"23"  # 12 + an eighth of the 88 left
+    assert again.remaining == 100 - 23 + 10  # the 11 forgotten hits are not offered again
