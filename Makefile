@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PACKAGES := service-kit pets-service gateway weather-stub recommendations-stub records-worker petstore-faults petstore-cli
 PRESENT := $(patsubst %/pyproject.toml,%,$(wildcard $(addsuffix /pyproject.toml,$(PACKAGES))))
 
-.PHONY: install run test lint deadcode format typecheck pytest docs bench profile fuzz clean browser screenshot
+.PHONY: install run test lint deadcode format typecheck pytest docs bench profile fuzz clean browser screenshot bench-tools
 .PHONY: k8s-settings lock lock-upgrade compose-up compose-down compose-test
 
 # Every compose file in the tree, found by its top-level `services:` (docker-compose.yml and
@@ -105,7 +105,12 @@ browser:
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 		else echo "make: chromium is missing; install Debian's chromium package"; exit 1; fi; }
 
-pytest: install browser
+# nginx and wrk for the bench tests that drive them (tests/bench): installed with apt-get as
+# root, as `make bench` does; elsewhere those few tests are skipped and say why.
+bench-tools: install
+	$(PY) -m bench.tools
+
+pytest: install browser bench-tools
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 screenshot: install browser ## docs/console.png: the console at work, in headless chromium

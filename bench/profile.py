@@ -8,6 +8,7 @@ own time and with what they call, printed.
 
 import asyncio
 import collections
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -21,6 +22,14 @@ from bench.run import Bench
 from bench.tools import find_tools
 
 SECONDS = 15
+TITLE = re.compile(r'(<text id="title"[^>]*>)[^<]*(</text>)')
+
+
+def retitle(svg: Path, title: str) -> None:
+    """Give the flame graph a title of its own: py-spy's is its command line, with this
+    machine's paths in it."""
+    text = svg.read_text(encoding="utf-8")
+    svg.write_text(TITLE.sub(lambda m: m.group(1) + title + m.group(2), text, count=1), "utf-8")
 
 
 def top(raw: Path, count: int = 25) -> str:
@@ -74,6 +83,8 @@ async def profile(bench: Bench, out: Path) -> None:
             stdout=asyncio.subprocess.DEVNULL,
         )  # fmt: skip
         await spy.wait()
+        if fmt == "flamegraph" and path.exists():
+            retitle(path, f"gateway CPU: GET /v1/pets/{{id}}, wrk -c50, {SECONDS} s (make profile)")
         result, _ = await load
         print(f"{fmt}: {path} ({result.rps:.0f} req/s meanwhile)")
     print(top(out / "gateway-stacks.txt"))

@@ -117,3 +117,15 @@ def version_of(argv: list[str]) -> str:
         return "unknown"
     text = (done.stdout + done.stderr).strip()
     return text.splitlines()[0] if text else "unknown"
+
+
+def main() -> None:
+    """`python -m bench.tools` (`make bench-tools`): install nginx and wrk if they are missing,
+    so that the bench tests that drive them run; says what it found or why it could not."""
+    tools = find_tools(print)
+    for note in tools.notes:
+        print("bench-tools:", note)
+
+
+if __name__ == "__main__":
+    main()

@@ -62,7 +62,9 @@ async def test_python_loadgen_counts_error_answers(server: TestServer) -> None:
     assert result.errors == result.requests  # every answer was a 401
 
 
-@pytest.mark.skipif(which("wrk") is None, reason="wrk is not installed (make bench installs it)")
+@pytest.mark.skipif(
+    which("wrk") is None, reason="wrk is missing: make test and make bench install it as root"
+)
 async def test_wrk_with_the_script_sends_headers(server: TestServer, tmp_path: Path) -> None:
     wrk = which("wrk")
     assert wrk is not None

@@ -39,7 +39,7 @@ def test_render_rejects_missing_and_unused_values() -> None:
 
 
 @pytest.mark.skipif(
-    which("nginx") is None, reason="nginx is not installed (make bench installs it)"
+    which("nginx") is None, reason="nginx is missing: make test and make bench install it as root"
 )
 def test_nginx_accepts_the_config(tmp_path: Path) -> None:
     nginx = which("nginx")

@@ -34,7 +34,10 @@ async def _echo(request: web.Request) -> web.Response:
     return web.Response(status=status, text="x", headers={"X-Request-ID": request_id})
 
 
-@pytest.mark.skipif(shutil.which("wrk") is None, reason="needs wrk (make bench installs it)")
+@pytest.mark.skipif(
+    shutil.which("wrk") is None,
+    reason="wrk is missing: make test and make bench install it as root",
+)
 async def test_every_slot_is_sent_and_answered(tmp_path: Path) -> None:
     app = web.Application()
     app.router.add_get("/{status}", _echo)
